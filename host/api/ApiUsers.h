@@ -1,0 +1,32 @@
+#pragma once
+// The API's view of its users: who may call it and in which groups they are.
+// The app implements this on top of the selected api-auth plugin.
+#include <algorithm>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace rportd::api {
+
+inline constexpr const char* kAdministratorsGroup = "Administrators";
+
+struct ApiUser {
+    std::string username;
+    std::vector<std::string> groups;
+
+    // Exact, case-sensitive, as in the original.
+    bool isAdministrator() const {
+        return std::find(groups.begin(), groups.end(), kAdministratorsGroup) != groups.end();
+    }
+};
+
+class ApiUserDirectory {
+public:
+    enum class Result { Authenticated, Rejected, Unavailable };
+
+    virtual ~ApiUserDirectory() = default;
+    // Checks a username and password; fills user on success.
+    virtual Result authenticate(std::string_view username, std::string_view password, ApiUser& user) = 0;
+};
+
+}  // namespace rportd::api

@@ -1,0 +1,41 @@
+#include "api/handlers/StatusHandler.h"
+
+#include "api/ApiResponse.h"
+#include "util/JsonWriter.h"
+
+namespace rportd::api {
+
+std::string renderStatus(const StatusInfo& info, const ClientCounts& counts) {
+    util::JsonWriter w;
+    w.beginObject().key("data").beginObject();
+    w.key("auth_header").value(false);
+    w.key("caddy_integration_enabled").value(false);
+    w.key("clients_auth_mode").value(info.clientsAuthMode);
+    w.key("clients_auth_source").value(info.clientsAuthSource);
+    w.key("clients_connected").value(counts.connected);
+    w.key("clients_disconnected").value(counts.disconnected);
+    w.key("connect_url").stringArray(info.connectUrl);
+    w.key("excluded_ports").stringArray(info.excludedPorts);
+    w.key("group_permissions_enabled").value(false);
+    w.key("monitoring_enabled").value(false);
+    w.key("pairing_url").value(info.pairingUrl);
+    w.key("password_min_length").value(info.passwordMinLength);
+    w.key("tunnel_host").value(info.tunnelHost);
+    w.key("tunnel_proxy_enabled").value(info.tunnelProxyEnabled);
+    w.key("two_fa_delivery_method").value("");
+    w.key("two_fa_enabled").value(false);
+    w.key("used_ports").stringArray(info.usedPorts);
+    w.key("users_auth_source").value(info.usersAuthSource);
+    w.key("version").value(info.version);
+    w.endObject().endObject();
+    return w.take();
+}
+
+void addStatusRoute(Router& router, std::function<StatusInfo()> info, std::function<ClientCounts()> counts) {
+    router.add("GET", "/api/v1/status", Access::Authenticated,
+               [info = std::move(info), counts = std::move(counts)](ApiContext& ctx) {
+                   sendJson(ctx.response, 200, renderStatus(info(), counts()));
+               });
+}
+
+}  // namespace rportd::api

@@ -1,0 +1,37 @@
+#pragma once
+// GET /api/v1/status: what the server is and how it is set up, for any
+// authenticated user. Keys come out sorted, as the original's map does.
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "api/Router.h"
+
+namespace rportd::api {
+
+// The settled part of the status, filled once by the app.
+struct StatusInfo {
+    std::string version;
+    std::vector<std::string> connectUrl;
+    std::string pairingUrl;
+    std::string clientsAuthSource;  // "Static Credentials", "File", "DB" or a plugin name
+    std::string clientsAuthMode;    // "Read Write" or "Read Only"
+    std::string usersAuthSource;
+    std::string tunnelHost;
+    bool tunnelProxyEnabled = false;
+    std::vector<std::string> usedPorts;
+    std::vector<std::string> excludedPorts;
+    int passwordMinLength = 14;
+};
+
+struct ClientCounts {
+    uint64_t connected = 0;
+    uint64_t disconnected = 0;
+};
+
+// The status body for the given state (exposed for tests).
+std::string renderStatus(const StatusInfo& info, const ClientCounts& counts);
+
+void addStatusRoute(Router& router, std::function<StatusInfo()> info, std::function<ClientCounts()> counts);
+
+}  // namespace rportd::api

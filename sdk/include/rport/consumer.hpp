@@ -1,0 +1,216 @@
+// rport/consumer.hpp - call a loaded backend from C++: builds the sinks,
+// copies what the plugin emits and returns plain status codes. Used by rportd's
+// adapters and by the fake host in rport/testing.hpp; plugins do not need it.
+#ifndef RPORT_CONSUMER_HPP
+#define RPORT_CONSUMER_HPP
+
+#include <rport/plugin.h>
+#include <rport/types.hpp>
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace rport::sdk {
+
+// Collects whatever a plugin emits during one call.
+struct Collector {
+    std::vector<AuthRecord> records;
+    std::optional<uint64_t> total;
+    std::optional<CertBundle> cert;
+    std::string error;
+    size_t maxRecords = static_cast<size_t>(-1);
+
+    rport_sink sink() noexcept {
+        rport_sink s{};
+        s.struct_size = sizeof s;
+        s.ctx = this;
+        s.record = [](void* ctx, const rport_auth_record* r) -> int32_t {
+            auto* self = static_cast<Collector*>(ctx);
+            if (!r) return 0;
+            try {
+                self->records.push_back(detail::toRecord(*r));
+            } catch (...) {
+                return 1;  // out of memory: ask the plugin to stop
+            }
+            return self->records.size() >= self->maxRecords ? 1 : 0;
+        };
+        s.total = [](void* ctx, uint64_t n) { static_cast<Collector*>(ctx)->total = n; };
+        s.cert = [](void* ctx, const rport_cert_bundle* b) {
+            if (!b) return;
+            CertBundle c;
+            c.chainPem = std::string(view(b->chain_pem));
+            c.keyPem = std::string(view(b->key_pem));
+            if (RPORT_HAS_MEMBER(b, rport_cert_bundle, not_after)) {
+                c.notBefore = b->not_before;
+                c.notAfter = b->not_after;
+            }
+            static_cast<Collector*>(ctx)->cert = std::move(c);
+        };
+        s.error = [](void* ctx, rport_str m) {
+            auto* self = static_cast<Collector*>(ctx);
+            if (!self->error.empty()) self->error += "; ";
+            self->error.append(m.ptr ? m.ptr : "", m.len);
+        };
+        return s;
+    }
+};
+
+// Outcome of one call: the status and, when not OK, the plugin's reason.
+struct CallResult {
+    int32_t code = RPORT_OK;
+    std::string message;
+    bool ok() const noexcept { return code == RPORT_OK; }
+};
+
+// One live auth backend instance: owns self and destroys it.
+class AuthClient {
+public:
+    AuthClient(const rport_auth_v1* vtable, void* self) noexcept : _vt(vtable), _self(self) {}
+    ~AuthClient() {
+        if (_self) _vt->destroy(_self);
+    }
+    AuthClient(const AuthClient&) = delete;
+    AuthClient& operator=(const AuthClient&) = delete;
+
+    // Makes an instance; on failure returns nullptr and sets why.
+    static std::unique_ptr<AuthClient> create(const rport_auth_v1* vtable, rport_host_ctx* ctx,
+                                              CallResult& why) {
+        Collector c;
+        rport_sink s = c.sink();
+        void* self = nullptr;
+        why.code = vtable->create(ctx, &s, &self);
+        why.message = c.error;
+        if (why.code != RPORT_OK || !self) {
+            if (why.code == RPORT_OK) why.code = RPORT_E_INTERNAL;
+            if (why.message.empty()) why.message = statusName(why.code);
+            return nullptr;
+        }
+        return std::make_unique<AuthClient>(vtable, self);
+    }
+
+    CallResult get(std::string_view id, std::optional<AuthRecord>& record) const {
+        Collector c;
+        c.maxRecords = 1;
+        rport_sink s = c.sink();
+        CallResult r = finish(_vt->get(_self, str(id), &s), c);
+        record.reset();
+        if (r.ok() && !c.records.empty()) record = std::move(c.records.front());
+        if (r.ok() && !record) r = {RPORT_E_INTERNAL, "get returned OK without a record"};
+        return r;
+    }
+
+    bool offersList() const noexcept { return RPORT_HAS(_vt, rport_auth_v1, list); }
+    CallResult list(const ListQuery& query, ListPage& page) const {
+        if (!offersList()) return {RPORT_E_UNSUPPORTED, "this backend cannot list"};
+        Collector c;
+        if (query.limit < c.maxRecords) c.maxRecords = static_cast<size_t>(query.limit);
+        rport_sink s = c.sink();
+        detail::QueryView q(query);
+        CallResult r = finish(_vt->list(_self, q.get(), &s), c);
+        page.records = std::move(c.records);
+        page.total = c.total ? *c.total : page.records.size();
+        return r;
+    }
+
+    CallResult add(const AuthRecord& record) {
+        if (!RPORT_HAS(_vt, rport_auth_v1, add)) return {RPORT_E_READ_ONLY, "this backend is read-only"};
+        Collector c;
+        rport_sink s = c.sink();
+        detail::RecordView v(record);
+        return finish(_vt->add(_self, v.get(), &s), c);
+    }
+
+    CallResult remove(std::string_view id) {
+        if (!RPORT_HAS(_vt, rport_auth_v1, remove)) return {RPORT_E_READ_ONLY, "this backend is read-only"};
+        Collector c;
+        rport_sink s = c.sink();
+        return finish(_vt->remove(_self, str(id), &s), c);
+    }
+
+    bool writable() const noexcept {
+        return RPORT_HAS(_vt, rport_auth_v1, is_writable) && _vt->is_writable(_self) == 1;
+    }
+
+    bool offersVerify() const noexcept { return RPORT_HAS(_vt, rport_auth_v1, verify); }
+    CallResult verify(std::string_view id, std::string_view secret) const {
+        if (!offersVerify()) return {RPORT_E_UNSUPPORTED, "this backend does not verify secrets"};
+        Collector c;
+        rport_sink s = c.sink();
+        return finish(_vt->verify(_self, str(id), str(secret), &s), c);
+    }
+
+private:
+    static CallResult finish(int32_t code, const Collector& c) {
+        CallResult r{code, c.error};
+        if (code != RPORT_OK && r.message.empty()) r.message = statusName(code);
+        return r;
+    }
+
+    const rport_auth_v1* _vt;
+    void* _self;
+};
+
+// One live certificate provider instance.
+class CertClient {
+public:
+    CertClient(const rport_cert_v1* vtable, void* self) noexcept : _vt(vtable), _self(self) {}
+    ~CertClient() {
+        if (_self) _vt->destroy(_self);
+    }
+    CertClient(const CertClient&) = delete;
+    CertClient& operator=(const CertClient&) = delete;
+
+    static std::unique_ptr<CertClient> create(const rport_cert_v1* vtable, rport_host_ctx* ctx,
+                                              CallResult& why) {
+        Collector c;
+        rport_sink s = c.sink();
+        void* self = nullptr;
+        why.code = vtable->create(ctx, &s, &self);
+        why.message = c.error;
+        if (why.code != RPORT_OK || !self) {
+            if (why.code == RPORT_OK) why.code = RPORT_E_INTERNAL;
+            if (why.message.empty()) why.message = statusName(why.code);
+            return nullptr;
+        }
+        return std::make_unique<CertClient>(vtable, self);
+    }
+
+    CallResult current(std::optional<CertBundle>& bundle) const {
+        Collector c;
+        rport_sink s = c.sink();
+        int32_t code = _vt->current(_self, &s);
+        bundle = std::move(c.cert);
+        if (code == RPORT_OK && !bundle) return {RPORT_E_INTERNAL, "current returned OK without a certificate"};
+        return {code, code == RPORT_OK ? std::string() : (c.error.empty() ? statusName(code) : c.error)};
+    }
+
+    bool offersRenew() const noexcept { return RPORT_HAS(_vt, rport_cert_v1, renew_now); }
+    CallResult renewNow() {
+        if (!offersRenew()) return {RPORT_E_UNSUPPORTED, "this provider cannot renew on demand"};
+        Collector c;
+        rport_sink s = c.sink();
+        int32_t code = _vt->renew_now(_self, &s);
+        return {code, code == RPORT_OK ? std::string() : (c.error.empty() ? statusName(code) : c.error)};
+    }
+
+private:
+    const rport_cert_v1* _vt;
+    void* _self;
+};
+
+// Finds the backend of the given kind and name in a plugin descriptor.
+inline const rport_backend_v1* findBackend(const rport_plugin_v1* plugin, std::string_view kind,
+                                           std::string_view name) noexcept {
+    if (!plugin || !plugin->backends) return nullptr;
+    for (size_t i = 0; i < plugin->backend_count; ++i) {
+        const rport_backend_v1& b = plugin->backends[i];
+        if (b.kind && b.name && kind == b.kind && name == b.name) return &b;
+    }
+    return nullptr;
+}
+
+}  // namespace rport::sdk
+
+#endif  // RPORT_CONSUMER_HPP

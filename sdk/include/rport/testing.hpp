@@ -1,0 +1,248 @@
+// rport/testing.hpp - a fake rportd for unit-testing plugins without the server.
+//
+//   rport::sdk::testing::FakeHost host;
+//   host.settings["path"] = "/tmp/creds.json";
+//   auto plugin = host.open("./my-plugin.so");          // or host.attach(&rport_plugin_entry_v1)
+//   auto store = host.createAuth(plugin, RPORT_KIND_CLIENT_AUTH, "mine");
+//   std::optional<rport::sdk::AuthRecord> rec;
+//   store->get("client1", rec);
+//
+// It implements every host service in process: logs and cert_changed calls are
+// recorded, HTTP-01 tokens land in a map, timers fire only when the test says
+// so (fireTimers), passwords are hashed with real bcrypt (cost 4, for speed).
+// Link with RportSDK::testing (adds -lcrypt and -ldl).
+#ifndef RPORT_TESTING_HPP
+#define RPORT_TESTING_HPP
+
+#include <dlfcn.h>
+
+#include <rport/consumer.hpp>
+#include <rport/password.hpp>
+#include <rport/plugin.h>
+
+#include <atomic>
+#include <cstring>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace rport::sdk::testing {
+
+// A plugin image the fake host has entered.
+struct LoadedPlugin {
+    const rport_plugin_v1* descriptor = nullptr;
+    std::shared_ptr<void> handle;  // dlclose on last reference; empty when attached in process
+};
+
+class FakeHost {
+public:
+    struct LogLine {
+        int32_t level;
+        std::string text;
+    };
+    struct Timer {
+        uint32_t delayMs;
+        uint32_t periodMs;
+        rport_timer_fn fire;
+        void* arg;
+    };
+
+    // What the plugin instance sees; set before create.
+    std::map<std::string, std::string> settings;
+    std::string dataDir = "/tmp";
+    std::string kind = RPORT_KIND_CLIENT_AUTH;
+    unsigned long bcryptCost = 4;
+
+    FakeHost() {
+        std::memset(&_api, 0, sizeof _api);
+        _api.struct_size = sizeof _api;
+        _api.abi_major = RPORT_ABI_MAJOR;
+        _api.abi_minor = RPORT_ABI_MINOR;
+        _api.log = &logFn;
+        _api.config_get = &configGetFn;
+        _api.config_keys = &configKeysFn;
+        _api.data_dir = &dataDirFn;
+        _api.instance_kind = &kindFn;
+        _api.secret_equal = &secretEqualFn;
+        _api.password_hash = &passwordHashFn;
+        _api.password_verify = &passwordVerifyFn;
+        _api.cert_changed = &certChangedFn;
+        _api.http01_publish = &publishFn;
+        _api.http01_withdraw = &withdrawFn;
+        _api.timer_start = &timerStartFn;
+        _api.timer_cancel = &timerCancelFn;
+        _self() = this;
+    }
+    ~FakeHost() {
+        if (_self() == this) _self() = nullptr;
+    }
+    FakeHost(const FakeHost&) = delete;
+    FakeHost& operator=(const FakeHost&) = delete;
+
+    const rport_host_v1* api() const noexcept { return &_api; }
+    rport_host_ctx* ctx() noexcept { return reinterpret_cast<rport_host_ctx*>(this); }
+
+    // Enters a plugin linked into the test program.
+    LoadedPlugin attach(rport_plugin_entry_v1_fn entry) {
+        LoadedPlugin p;
+        int32_t rc = entry(&_api, &p.descriptor);
+        if (rc != RPORT_OK || !p.descriptor)
+            throw std::runtime_error(std::string("plugin entry failed: ") + statusName(rc));
+        return p;
+    }
+
+    // Loads a plugin file the way rportd does (RTLD_NOW | RTLD_LOCAL) and enters it.
+    LoadedPlugin open(const std::string& path) {
+        void* h = ::dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
+        if (!h) throw std::runtime_error(std::string("dlopen: ") + ::dlerror());
+        std::shared_ptr<void> handle(h, [](void* x) { ::dlclose(x); });
+        auto entry = reinterpret_cast<rport_plugin_entry_v1_fn>(::dlsym(h, RPORT_ENTRY_SYMBOL));
+        if (!entry) throw std::runtime_error(path + ": no " RPORT_ENTRY_SYMBOL);
+        LoadedPlugin p = attach(entry);
+        p.handle = std::move(handle);
+        return p;
+    }
+
+    std::unique_ptr<AuthClient> createAuth(const LoadedPlugin& p, const std::string& backendKind,
+                                           const std::string& name) {
+        const rport_backend_v1* b = findBackend(p.descriptor, backendKind, name);
+        if (!b) throw std::runtime_error("no backend " + backendKind + "/" + name);
+        kind = backendKind;
+        CallResult why;
+        auto client = AuthClient::create(static_cast<const rport_auth_v1*>(b->vtable), ctx(), why);
+        if (!client) throw Error(why.code, "create failed: " + why.message);
+        return client;
+    }
+
+    std::unique_ptr<CertClient> createCert(const LoadedPlugin& p, const std::string& name) {
+        const rport_backend_v1* b = findBackend(p.descriptor, RPORT_KIND_CERT_PROVIDER, name);
+        if (!b) throw std::runtime_error("no cert-provider " + name);
+        kind = RPORT_KIND_CERT_PROVIDER;
+        CallResult why;
+        auto client = CertClient::create(static_cast<const rport_cert_v1*>(b->vtable), ctx(), why);
+        if (!client) throw Error(why.code, "create failed: " + why.message);
+        return client;
+    }
+
+    // ---- what the plugin did -------------------------------------------------
+    std::vector<LogLine> logs() const {
+        std::lock_guard<std::mutex> g(_mutex);
+        return _logs;
+    }
+    bool logged(const std::string& needle) const {
+        for (const auto& l : logs())
+            if (l.text.find(needle) != std::string::npos) return true;
+        return false;
+    }
+    int certChangedCount() const noexcept { return _certChanged.load(); }
+    std::map<std::string, std::string> http01Tokens() const {
+        std::lock_guard<std::mutex> g(_mutex);
+        return _tokens;
+    }
+    std::map<uint64_t, Timer> timers() const {
+        std::lock_guard<std::mutex> g(_mutex);
+        return _timers;
+    }
+    // Fires every pending timer once, in id order; one-shot timers are removed.
+    size_t fireTimers() {
+        std::vector<std::pair<uint64_t, Timer>> due;
+        {
+            std::lock_guard<std::mutex> g(_mutex);
+            due.assign(_timers.begin(), _timers.end());
+            for (auto it = _timers.begin(); it != _timers.end();)
+                it = it->second.periodMs == 0 ? _timers.erase(it) : std::next(it);
+        }
+        for (auto& [id, t] : due) t.fire(t.arg);
+        return due.size();
+    }
+
+private:
+    // The C services reach the host object through ctx; NULL ctx (during
+    // entry) falls back to the most recently made FakeHost.
+    static FakeHost*& _self() {
+        static FakeHost* self = nullptr;
+        return self;
+    }
+    static FakeHost* from(rport_host_ctx* c) {
+        return c ? reinterpret_cast<FakeHost*>(c) : _self();
+    }
+
+    static void logFn(rport_host_ctx* c, int32_t level, rport_str m) {
+        FakeHost* h = from(c);
+        if (!h) return;
+        std::lock_guard<std::mutex> g(h->_mutex);
+        h->_logs.push_back({level, std::string(view(m))});
+    }
+    static int32_t configGetFn(rport_host_ctx* c, rport_str key, rport_str* value) {
+        FakeHost* h = from(c);
+        auto it = h->settings.find(std::string(view(key)));
+        if (it == h->settings.end()) return RPORT_E_NOT_FOUND;
+        *value = str(it->second);
+        return RPORT_OK;
+    }
+    static void configKeysFn(rport_host_ctx* c, void (*each)(void*, rport_str), void* arg) {
+        for (const auto& kv : from(c)->settings) each(arg, str(kv.first));
+    }
+    static rport_str dataDirFn(rport_host_ctx* c) { return str(from(c)->dataDir); }
+    static rport_str kindFn(rport_host_ctx* c) { return str(from(c)->kind); }
+    static int32_t secretEqualFn(rport_str a, rport_str b) {
+        return password::constantTimeEqual(view(a), view(b)) ? 1 : 0;
+    }
+    static int32_t passwordHashFn(rport_str plain, char* buf, size_t cap, size_t* len) {
+        FakeHost* h = _self();
+        auto hashed = password::hashBcrypt(view(plain), h ? h->bcryptCost : 4);
+        if (!hashed) return RPORT_E_INTERNAL;
+        if (hashed->size() + 1 > cap) return RPORT_E_INVALID;
+        std::memcpy(buf, hashed->c_str(), hashed->size() + 1);
+        *len = hashed->size();
+        return RPORT_OK;
+    }
+    static int32_t passwordVerifyFn(rport_str hash, rport_str presented) {
+        switch (password::verifyHash(view(hash), view(presented))) {
+            case password::Verdict::Match: return RPORT_OK;
+            case password::Verdict::Mismatch: return RPORT_E_DENIED;
+            default: return RPORT_E_INVALID;
+        }
+    }
+    static void certChangedFn(rport_host_ctx* c) { from(c)->_certChanged++; }
+    static int32_t publishFn(rport_host_ctx* c, rport_str token, rport_str keyAuth) {
+        FakeHost* h = from(c);
+        std::lock_guard<std::mutex> g(h->_mutex);
+        h->_tokens[std::string(view(token))] = std::string(view(keyAuth));
+        return RPORT_OK;
+    }
+    static int32_t withdrawFn(rport_host_ctx* c, rport_str token) {
+        FakeHost* h = from(c);
+        std::lock_guard<std::mutex> g(h->_mutex);
+        return h->_tokens.erase(std::string(view(token))) ? RPORT_OK : RPORT_E_NOT_FOUND;
+    }
+    static int32_t timerStartFn(rport_host_ctx* c, uint32_t delayMs, uint32_t periodMs, rport_timer_fn fire,
+                                void* arg, uint64_t* id) {
+        if (!fire || !id) return RPORT_E_INVALID;
+        FakeHost* h = from(c);
+        std::lock_guard<std::mutex> g(h->_mutex);
+        *id = ++h->_nextTimer;
+        h->_timers[*id] = Timer{delayMs, periodMs, fire, arg};
+        return RPORT_OK;
+    }
+    static int32_t timerCancelFn(rport_host_ctx* c, uint64_t id) {
+        FakeHost* h = from(c);
+        std::lock_guard<std::mutex> g(h->_mutex);
+        return h->_timers.erase(id) ? RPORT_OK : RPORT_E_NOT_FOUND;
+    }
+
+    rport_host_v1 _api;
+    mutable std::mutex _mutex;
+    std::vector<LogLine> _logs;
+    std::atomic<int> _certChanged{0};
+    std::map<std::string, std::string> _tokens;
+    std::map<uint64_t, Timer> _timers;
+    uint64_t _nextTimer = 0;
+};
+
+}  // namespace rport::sdk::testing
+
+#endif  // RPORT_TESTING_HPP

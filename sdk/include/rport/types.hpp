@@ -1,0 +1,231 @@
+// rport/types.hpp - C++ value types mirroring the C structs of rport/plugin.h,
+// and the conversions between them. Header-only: it compiles into whoever
+// includes it, so no C++ type ever crosses the plugin boundary.
+#ifndef RPORT_TYPES_HPP
+#define RPORT_TYPES_HPP
+
+#include <rport/plugin.h>
+
+#include <cstdint>
+#include <limits>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace rport::sdk {
+
+inline std::string_view view(rport_str s) noexcept {
+    return s.len ? std::string_view(s.ptr, s.len) : std::string_view();
+}
+inline rport_str str(std::string_view s) noexcept { return rport_str{s.data(), s.size()}; }
+
+// Thrown by plugin code to return a specific status; the wrapper turns it into
+// that status plus an error message for the host.
+class Error : public std::runtime_error {
+public:
+    Error(int32_t code, const std::string& message) : std::runtime_error(message), _code(code) {}
+    int32_t code() const noexcept { return _code; }
+
+private:
+    int32_t _code;
+};
+
+// Short names for the status codes, for messages and logs.
+inline const char* statusName(int32_t code) noexcept {
+    switch (code) {
+        case RPORT_OK: return "ok";
+        case RPORT_E_NOT_FOUND: return "not found";
+        case RPORT_E_EXISTS: return "already exists";
+        case RPORT_E_READ_ONLY: return "read-only";
+        case RPORT_E_INVALID: return "invalid";
+        case RPORT_E_UNAVAILABLE: return "unavailable";
+        case RPORT_E_DENIED: return "denied";
+        case RPORT_E_UNSUPPORTED: return "unsupported";
+        case RPORT_E_INTERNAL: return "internal error";
+        default: return "unknown status";
+    }
+}
+
+struct AuthRecord {
+    std::string id;
+    std::string secret;
+    uint32_t secretKind = RPORT_SECRET_AUTO;
+    std::vector<std::string> groups;
+    std::vector<std::pair<std::string, std::string>> attributes;
+
+    bool operator==(const AuthRecord& o) const {
+        return id == o.id && secret == o.secret && secretKind == o.secretKind &&
+               groups == o.groups && attributes == o.attributes;
+    }
+};
+
+// One id condition: the patterns combine with OR (any) or AND (all).
+struct IdMatch {
+    bool all = false;
+    std::vector<std::string> patterns;
+};
+
+struct ListQuery {
+    std::vector<IdMatch> conditions;  // AND-ed; empty = everything
+    uint64_t offset = 0;
+    uint64_t limit = std::numeric_limits<uint64_t>::max();
+};
+
+struct ListPage {
+    std::vector<AuthRecord> records;
+    uint64_t total = 0;
+};
+
+struct CertBundle {
+    std::string chainPem;
+    std::string keyPem;
+    int64_t notBefore = 0;
+    int64_t notAfter = 0;
+};
+
+// ---- matching, for stores that filter in memory ---------------------------
+
+inline char asciiLower(char c) noexcept { return (c >= 'A' && c <= 'Z') ? char(c - 'A' + 'a') : c; }
+
+// True when text matches pattern as a whole, ASCII case-insensitively; '*'
+// matches any run of characters (including none), nothing else is special.
+// Greedy matching with one backtrack point: at worst pattern x text steps, so a
+// hostile pattern such as "*a*a*a*b" can never go exponential like a regex.
+inline bool wildcardMatch(std::string_view pattern, std::string_view text) noexcept {
+    size_t p = 0, t = 0;
+    size_t starP = std::string_view::npos, starT = 0;
+    while (t < text.size()) {
+        if (p < pattern.size() && pattern[p] == '*') {
+            starP = p++;
+            starT = t;
+        } else if (p < pattern.size() && asciiLower(pattern[p]) == asciiLower(text[t])) {
+            ++p;
+            ++t;
+        } else if (starP != std::string_view::npos) {
+            p = starP + 1;
+            t = ++starT;
+        } else {
+            return false;
+        }
+    }
+    while (p < pattern.size() && pattern[p] == '*') ++p;
+    return p == pattern.size();
+}
+
+inline bool matches(const IdMatch& m, std::string_view id) noexcept {
+    if (m.patterns.empty()) return true;
+    for (const auto& p : m.patterns) {
+        bool hit = wildcardMatch(p, id);
+        if (hit && !m.all) return true;
+        if (!hit && m.all) return false;
+    }
+    return m.all;
+}
+
+inline bool matches(const ListQuery& q, std::string_view id) noexcept {
+    for (const auto& c : q.conditions)
+        if (!matches(c, id)) return false;
+    return true;
+}
+
+namespace detail {
+
+// RPORT_HAS_MEMBER for an object known to exist (no NULL test, which g++ warns
+// about for references).
+#define RPORT_FITS(obj, type, m) ((obj).struct_size >= offsetof(type, m) + sizeof(((type*)0)->m))
+
+// Copies a C record into C++ values.
+inline AuthRecord toRecord(const rport_auth_record& r) {
+    AuthRecord out;
+    out.id = std::string(view(r.id));
+    out.secret = std::string(view(r.secret));
+    if (RPORT_FITS(r, rport_auth_record, secret_kind)) out.secretKind = r.secret_kind;
+    if (RPORT_FITS(r, rport_auth_record, group_count))
+        for (size_t i = 0; i < r.group_count; ++i) out.groups.emplace_back(view(r.groups[i]));
+    if (RPORT_FITS(r, rport_auth_record, attribute_count))
+        for (size_t i = 0; i < r.attribute_count; ++i)
+            out.attributes.emplace_back(std::string(view(r.attributes[i].key)),
+                                        std::string(view(r.attributes[i].value)));
+    return out;
+}
+
+// A C view of a C++ record; valid while both objects live.
+class RecordView {
+public:
+    explicit RecordView(const AuthRecord& r) {
+        for (const auto& g : r.groups) _groups.push_back(str(g));
+        for (const auto& [k, v] : r.attributes) _attrs.push_back(rport_kv{str(k), str(v)});
+        _c.struct_size = sizeof(rport_auth_record);
+        _c.secret_kind = r.secretKind;
+        _c.id = str(r.id);
+        _c.secret = str(r.secret);
+        _c.groups = _groups.data();
+        _c.group_count = _groups.size();
+        _c.attributes = _attrs.data();
+        _c.attribute_count = _attrs.size();
+    }
+    RecordView(const RecordView&) = delete;
+    RecordView& operator=(const RecordView&) = delete;
+    const rport_auth_record* get() const noexcept { return &_c; }
+
+private:
+    rport_auth_record _c{};
+    std::vector<rport_str> _groups;
+    std::vector<rport_kv> _attrs;
+};
+
+inline ListQuery toQuery(const rport_list_query& q) {
+    ListQuery out;
+    out.offset = q.offset;
+    out.limit = q.limit;
+    for (size_t i = 0; i < q.condition_count; ++i) {
+        const rport_id_match& c = q.conditions[i];
+        IdMatch m;
+        m.all = RPORT_FITS(c, rport_id_match, mode) && c.mode == RPORT_MATCH_ALL;
+        if (RPORT_FITS(c, rport_id_match, pattern_count))
+            for (size_t j = 0; j < c.pattern_count; ++j) m.patterns.emplace_back(view(c.patterns[j]));
+        out.conditions.push_back(std::move(m));
+    }
+    return out;
+}
+
+// A C view of a C++ query; valid while both objects live.
+class QueryView {
+public:
+    explicit QueryView(const ListQuery& q) {
+        _patterns.reserve(q.conditions.size());
+        for (const auto& c : q.conditions) {
+            std::vector<rport_str> ps;
+            for (const auto& p : c.patterns) ps.push_back(str(p));
+            _patterns.push_back(std::move(ps));
+        }
+        for (size_t i = 0; i < q.conditions.size(); ++i) {
+            rport_id_match m{};
+            m.struct_size = sizeof(rport_id_match);
+            m.mode = q.conditions[i].all ? RPORT_MATCH_ALL : RPORT_MATCH_ANY;
+            m.patterns = _patterns[i].data();
+            m.pattern_count = _patterns[i].size();
+            _conditions.push_back(m);
+        }
+        _c.struct_size = sizeof(rport_list_query);
+        _c.conditions = _conditions.data();
+        _c.condition_count = _conditions.size();
+        _c.offset = q.offset;
+        _c.limit = q.limit;
+    }
+    QueryView(const QueryView&) = delete;
+    QueryView& operator=(const QueryView&) = delete;
+    const rport_list_query* get() const noexcept { return &_c; }
+
+private:
+    rport_list_query _c{};
+    std::vector<std::vector<rport_str>> _patterns;
+    std::vector<rport_id_match> _conditions;
+};
+
+}  // namespace detail
+}  // namespace rport::sdk
+
+#endif  // RPORT_TYPES_HPP
