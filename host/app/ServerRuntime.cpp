@@ -1,0 +1,150 @@
+#include "app/ServerRuntime.h"
+
+#include <Poco/File.h>
+#include <Poco/Logger.h>
+#include <Poco/Net/NetException.h>
+#include <Poco/Net/ServerSocket.h>
+#include <Poco/Net/SocketAddress.h>
+
+#include <rport/plugin.h>
+
+#include <stdexcept>
+
+#include "api/handlers/StatusHandler.h"
+#include "app/PluginDirectory.h"
+#include "plugin_host/BackendError.h"
+#include "util/Version.h"
+
+namespace rportd::app {
+
+namespace {
+
+std::string joined(const std::vector<std::string>& items) {
+    std::string out;
+    for (const auto& s : items) out += (out.empty() ? "" : ", ") + s;
+    return out.empty() ? "none" : out;
+}
+
+}  // namespace
+
+std::string authSourceName(const std::string& plugin) {
+    if (plugin == "static") return "Static Credentials";
+    if (plugin == "file") return "File";
+    if (plugin == "table") return "DB";
+    return plugin;
+}
+
+ServerRuntime::ServerRuntime(config::Config cfg) : _cfg(std::move(cfg)) {}
+
+ServerRuntime::~ServerRuntime() {
+    try {
+        stop();
+    } catch (...) {
+    }
+}
+
+std::unique_ptr<plugin_host::AuthBackend> ServerRuntime::createAuth(const char* kind,
+                                                                    const config::PluginSelection& sel) {
+    if (!_registry->find(kind, sel.plugin))
+        throw plugin_host::BackendError(std::string(kind) + " plugin \"" + sel.plugin + "\" (selected by " + sel.origin +
+                                        ") is not loaded; " + kind + " plugins available: " +
+                                        joined(_registry->names(kind)));
+    return std::make_unique<plugin_host::AuthBackend>(*_registry, kind, sel.plugin, sel.settings);
+}
+
+void ServerRuntime::prepare() {
+    Poco::Logger& log = Poco::Logger::get("server");
+    try {
+        Poco::File(_cfg.server.data_dir).createDirectories();
+    } catch (const Poco::Exception& e) {
+        throw std::runtime_error("failed to create data dir " + _cfg.server.data_dir + ": " + e.displayText());
+    }
+
+    _services = std::make_unique<plugin_host::HostServices>(plugin_host::HostOptions{_cfg.server.data_dir});
+    _registry = std::make_unique<plugin_host::PluginRegistry>(*_services);
+    const std::string dir = _cfg.plugins.dir.empty() ? defaultPluginDirectory() : _cfg.plugins.dir;
+    plugin_host::LoadReport report = _registry->loadDirectory(dir);
+    if (report.directoryMissing || report.directoryRefused) {
+        std::string why = report.failures.empty() ? "it does not exist" : report.failures.back().reason;
+        throw std::runtime_error("plugin directory " + dir + " cannot be used: " + why);
+    }
+    log.debug("plugins loaded from %s: %z accepted, %z refused", dir, report.loaded.size(), report.failures.size());
+
+    const auto& plugins = _cfg.plugins;
+    if (plugins.client_auth) _clientAuth = createAuth(RPORT_KIND_CLIENT_AUTH, *plugins.client_auth);
+    if (!_cfg.api.address.empty() && plugins.api_auth) {
+        _apiAuth = createAuth(RPORT_KIND_API_AUTH, *plugins.api_auth);
+        _apiUsers = std::make_unique<PluginApiUsers>(*_apiAuth);
+    }
+    if (plugins.api_cert)
+        throw std::runtime_error("API TLS (" + plugins.api_cert->origin +
+                                 ") is not available in this rportd build yet; refusing to serve the API over "
+                                 "plain HTTP instead");
+    if (plugins.tunnel_cert)
+        log.warning("the tunnel proxy is not available in this rportd build yet; %s is ignored",
+                    plugins.tunnel_cert->origin);
+    if (plugins.client_auth && plugins.client_auth->plugin == "static")
+        log.warning("client authentication uses a single static credential ([server] auth); every client shares "
+                    "it and none can be revoked alone. Prefer auth_file or auth_table in production.");
+}
+
+api::StatusInfo ServerRuntime::statusInfo() const {
+    api::StatusInfo info;
+    info.version = RPORTD_VERSION;
+    info.connectUrl = _cfg.server.url;
+    info.pairingUrl = _cfg.server.pairing_url;
+    if (_clientAuth) {
+        info.clientsAuthSource = authSourceName(_clientAuth->name());
+        info.clientsAuthMode = (_clientAuth->writable() && _cfg.server.auth_write) ? "Read Write" : "Read Only";
+    }
+    if (_apiAuth) info.usersAuthSource = authSourceName(_apiAuth->name());
+    info.tunnelHost = _cfg.server.tunnel_host;
+    info.tunnelProxyEnabled = _cfg.server.tunnel_proxy_enabled;
+    info.usedPorts = _cfg.server.used_ports;
+    info.excludedPorts = _cfg.server.excluded_ports;
+    info.passwordMinLength = _cfg.api.password_min_length;
+    return info;
+}
+
+void ServerRuntime::start() {
+    if (_cfg.api.address.empty()) {
+        Poco::Logger::get("server").information("API disabled: [api] address is empty");
+        return;
+    }
+    Poco::Net::ServerSocket socket;
+    try {
+        Poco::Net::SocketAddress address(_cfg.api.address);
+        socket.bind(address, true);
+        socket.listen(1024);
+    } catch (const Poco::Exception& e) {
+        throw std::runtime_error("API: cannot listen on " + _cfg.api.address + ": " + e.displayText());
+    }
+
+    api::addStatusRoute(
+        _router, [this] { return statusInfo(); }, [] { return api::ClientCounts{}; });
+    _dispatcher = std::make_unique<api::RequestDispatcher>(_router, *_apiUsers);
+    _api = std::make_unique<api::ApiServer>(socket, *_dispatcher, api::ApiServerOptions{});
+    _api->start();
+    Poco::Logger::get("api-listener").information("API Listening on %s...", socket.address().toString());
+}
+
+void ServerRuntime::reload() {
+    // Nothing reloadable yet: the static backends have nothing to re-read.
+    // File-backed stores and certificate providers watch their sources and
+    // reload on their own; SIGHUP will prompt them once they exist.
+}
+
+void ServerRuntime::stop() {
+    if (_api) {
+        _api->stop();
+        _api.reset();
+    }
+    _dispatcher.reset();
+    _apiUsers.reset();
+    _apiAuth.reset();
+    _clientAuth.reset();
+    _registry.reset();
+    _services.reset();
+}
+
+}  // namespace rportd::app

@@ -1,0 +1,53 @@
+#pragma once
+// Everything rportd runs, built from a validated config: the data dir, the
+// plugins and the backends they provide, and the API listener.
+#include <memory>
+
+#include "api/ApiServer.h"
+#include "api/Router.h"
+#include "api/handlers/StatusHandler.h"
+#include "app/PluginApiUsers.h"
+#include "config/Config.h"
+#include "plugin_host/AuthBackend.h"
+#include "plugin_host/HostServices.h"
+#include "plugin_host/PluginRegistry.h"
+
+namespace rportd::app {
+
+class ServerRuntime {
+public:
+    explicit ServerRuntime(config::Config cfg);
+    ~ServerRuntime();
+
+    // Creates the data dir, loads plugins, creates the selected backends.
+    // Throws std::runtime_error with a message naming what failed.
+    void prepare();
+    // Opens the listeners. Throws when an address cannot be bound.
+    void start();
+    // SIGHUP. Backends that watch their own sources reload by themselves.
+    void reload();
+    // Graceful: stops accepting, finishes requests in flight, then tears down.
+    void stop();
+
+    uint16_t apiPort() const { return _api ? _api->port() : 0; }
+
+private:
+    std::unique_ptr<plugin_host::AuthBackend> createAuth(const char* kind, const config::PluginSelection& sel);
+    api::StatusInfo statusInfo() const;
+
+    config::Config _cfg;
+    std::unique_ptr<plugin_host::HostServices> _services;
+    std::unique_ptr<plugin_host::PluginRegistry> _registry;
+    std::unique_ptr<plugin_host::AuthBackend> _clientAuth;
+    std::unique_ptr<plugin_host::AuthBackend> _apiAuth;
+    std::unique_ptr<PluginApiUsers> _apiUsers;
+    api::Router _router;
+    std::unique_ptr<api::RequestDispatcher> _dispatcher;
+    std::unique_ptr<api::ApiServer> _api;
+};
+
+// How /status names a credential source: the original's words for the
+// built-in plugins, the plugin name for any other.
+std::string authSourceName(const std::string& plugin);
+
+}  // namespace rportd::app
