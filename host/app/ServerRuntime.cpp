@@ -114,7 +114,10 @@ void ServerRuntime::start() {
     Poco::Net::ServerSocket socket;
     try {
         Poco::Net::SocketAddress address(_cfg.api.address);
-        socket.bind(address, true);
+        // SO_REUSEADDR so a restart does not wait for TIME_WAIT, but never
+        // SO_REUSEPORT (Poco's two-argument bind sets it): a second rportd on
+        // the same address must fail, not share the port.
+        socket.bind(address, true, false);
         socket.listen(1024);
     } catch (const Poco::Exception& e) {
         throw std::runtime_error("API: cannot listen on " + _cfg.api.address + ": " + e.displayText());

@@ -1,0 +1,43 @@
+#include "HttpCall.h"
+
+#include <Poco/JSON/Parser.h>
+#include <Poco/Net/HTTPBasicCredentials.h>
+#include <Poco/Net/HTTPClientSession.h>
+#include <Poco/Net/HTTPRequest.h>
+#include <Poco/Net/HTTPResponse.h>
+#include <Poco/StreamCopier.h>
+
+namespace rport::test {
+
+HttpReply httpCall(uint16_t port, const std::string& method, const std::string& path, const std::string& user,
+                   const std::string& password, const std::string& body, const std::string& contentType) {
+    Poco::Net::HTTPClientSession session("127.0.0.1", port);
+    session.setTimeout(Poco::Timespan(10, 0));
+    Poco::Net::HTTPRequest request(method, path, Poco::Net::HTTPRequest::HTTP_1_1);
+    if (!user.empty()) Poco::Net::HTTPBasicCredentials(user, password).authenticate(request);
+    if (!body.empty()) {
+        request.setContentType(contentType);
+        request.setContentLength(static_cast<std::streamsize>(body.size()));
+        session.sendRequest(request) << body;
+    } else {
+        session.sendRequest(request);
+    }
+    Poco::Net::HTTPResponse response;
+    std::istream& in = session.receiveResponse(response);
+    HttpReply reply;
+    reply.status = response.getStatus();
+    reply.contentType = response.getContentType();
+    Poco::StreamCopier::copyToString(in, reply.body);
+    return reply;
+}
+
+std::string errorField(const std::string& body, const std::string& field) {
+    try {
+        auto root = Poco::JSON::Parser().parse(body).extract<Poco::JSON::Object::Ptr>();
+        return root->getArray("errors")->getObject(0)->getValue<std::string>(field);
+    } catch (const Poco::Exception&) {
+        return "";
+    }
+}
+
+}  // namespace rport::test
