@@ -6,9 +6,10 @@ namespace rportd::api {
 
 std::string ApiError::body() const {
     util::JsonWriter w;
-    w.beginObject().key("errors").beginArray().beginObject();
-    w.key("code").value(_code).key("title").value(_title).key("detail").value(_detail);
-    w.endObject().endArray().endObject();
+    w.beginObject().key("errors").beginArray();
+    for (const auto& e : _entries)
+        w.beginObject().key("code").value(e.code).key("title").value(e.title).key("detail").value(e.detail).endObject();
+    w.endArray().endObject();
     return w.take();
 }
 

@@ -1,8 +1,10 @@
 #pragma once
 // An error answer of the API. Handlers throw it; the dispatcher renders it as
-// {"errors":[{"code":...,"title":...,"detail":...}]} with its HTTP status.
+// {"errors":[{"code":...,"title":...,"detail":...}, ...]} with its HTTP status.
+// Several problems (e.g. every invalid list parameter) travel in one error.
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 namespace rportd::api {
 
@@ -17,25 +19,41 @@ inline constexpr const char* kCodeAuthBackendUnavailable = "ERR_CODE_AUTH_BACKEN
 inline constexpr const char* kCodeInvalidRequest = "ERR_CODE_INVALID_REQUEST";
 inline constexpr const char* kCodeRequestTooLarge = "ERR_CODE_REQUEST_TOO_LARGE";
 
+struct ErrorEntry {
+    std::string code;
+    std::string title;
+    std::string detail;
+};
+
 class ApiError : public std::runtime_error {
 public:
     ApiError(int status, std::string code, std::string title, std::string detail = "")
-        : std::runtime_error(title), _status(status), _code(std::move(code)), _title(std::move(title)),
-          _detail(std::move(detail)) {}
+        : std::runtime_error(title), _status(status),
+          _entries{ErrorEntry{std::move(code), std::move(title), std::move(detail)}} {}
+    // Several problems under one status; entries must not be empty.
+    ApiError(int status, std::vector<ErrorEntry> entries)
+        : std::runtime_error(entries.at(0).title), _status(status), _entries(std::move(entries)) {}
 
     int status() const noexcept { return _status; }
-    const std::string& code() const noexcept { return _code; }
-    const std::string& title() const noexcept { return _title; }
-    const std::string& detail() const noexcept { return _detail; }
+    const std::string& code() const noexcept { return _entries.front().code; }
+    const std::string& title() const noexcept { return _entries.front().title; }
+    const std::string& detail() const noexcept { return _entries.front().detail; }
+    const std::vector<ErrorEntry>& entries() const noexcept { return _entries; }
+
+    // Close the connection after answering (the request body was not read).
+    bool closesConnection() const noexcept { return _closeConnection; }
+    ApiError& closeConnection() {
+        _closeConnection = true;
+        return *this;
+    }
 
     // The JSON body for this error.
     std::string body() const;
 
 private:
     int _status;
-    std::string _code;
-    std::string _title;
-    std::string _detail;
+    std::vector<ErrorEntry> _entries;
+    bool _closeConnection = false;
 };
 
 }  // namespace rportd::api

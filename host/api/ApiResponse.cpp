@@ -9,6 +9,9 @@ void sendJson(Poco::Net::HTTPServerResponse& response, int status, std::string_v
 }
 
 void sendError(Poco::Net::HTTPServerResponse& response, const ApiError& error) {
+    // Without keep-alive Poco closes the connection after this answer, so a
+    // request body we refused to read is never parsed as the next request.
+    if (error.closesConnection()) response.setKeepAlive(false);
     sendJson(response, error.status(), error.body());
 }
 

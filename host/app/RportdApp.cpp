@@ -11,6 +11,7 @@
 #include <iostream>
 
 #include "app/LoggingSetup.h"
+#include "app/PasswordHashing.h"
 #include "app/PluginDirectory.h"
 #include "app/ServerRuntime.h"
 #include "app/SignalWaiter.h"
@@ -56,6 +57,11 @@ void RportdApp::defineOptions(Poco::Util::OptionSet& options) {
                           .callback(OptionCallback<RportdApp>(this, &RportdApp::handleFlag)));
     options.addOption(Option("list-plugins", "", "list the plugins found in the plugin directory, then exit")
                           .callback(OptionCallback<RportdApp>(this, &RportdApp::handleFlag)));
+    options.addOption(Option("hash-password", "", "read a password from standard input, print its bcrypt hash, exit")
+                          .callback(OptionCallback<RportdApp>(this, &RportdApp::handleFlag)));
+    options.addOption(Option("create-tables", "",
+                             "create the database tables the configuration uses if they are missing, then exit")
+                          .callback(OptionCallback<RportdApp>(this, &RportdApp::handleFlag)));
     options.addOption(Option("version", "v", "print the version and exit")
                           .callback(OptionCallback<RportdApp>(this, &RportdApp::handleFlag)));
     options.addOption(Option("help", "h", "print this help and exit")
@@ -67,6 +73,8 @@ void RportdApp::handleConfig(const std::string&, const std::string& value) { _co
 void RportdApp::handleFlag(const std::string& name, const std::string&) {
     if (name == "check-config") _checkConfig = true;
     if (name == "list-plugins") _listPlugins = true;
+    if (name == "hash-password") _hashPassword = true;
+    if (name == "create-tables") _createTables = true;
     if (name == "version") _versionRequested = true;
     if (name == "help") _helpRequested = true;
     // The informational flags end option processing like --help does
@@ -77,7 +85,8 @@ void RportdApp::handleFlag(const std::string& name, const std::string&) {
 void RportdApp::printHelp() {
     Poco::Util::HelpFormatter help(options());
     help.setCommand("rportd");
-    help.setUsage("[-c FILE] [--check-config | --list-plugins | --version | --help]");
+    help.setUsage(
+        "[-c FILE] [--check-config | --create-tables | --list-plugins | --hash-password | --version | --help]");
     help.setHeader(
         "rportd is the server of RPort: rport clients dial in with a client-auth id and password, "
         "administrators manage them through the HTTP API. It runs in the foreground; SIGTERM stops it "
@@ -96,6 +105,7 @@ int RportdApp::main(const std::vector<std::string>&) {
                   << ")" << std::endl;
         return EXIT_OK;
     }
+    if (_hashPassword) return hashPassword();
     setupEarlyLogging();
 
     std::vector<std::string> warnings;
@@ -122,7 +132,11 @@ int RportdApp::main(const std::vector<std::string>&) {
 
     ServerRuntime runtime(std::move(cfg));
     try {
-        runtime.prepare();
+        runtime.prepare(_createTables);
+        if (_createTables) {
+            std::cout << "tables ready" << std::endl;
+            return EXIT_OK;
+        }
         if (_checkConfig) {
             std::cout << "configuration OK" << std::endl;
             return EXIT_OK;
@@ -144,6 +158,23 @@ int RportdApp::main(const std::vector<std::string>&) {
         log.information("stopped");
         return EXIT_OK;
     }
+}
+
+int RportdApp::hashPassword() {
+    std::string password;
+    std::getline(std::cin, password);
+    if (!password.empty() && password.back() == '\r') password.pop_back();
+    if (password.empty()) {
+        printFatal("--hash-password: no password on standard input");
+        return kExitFailure;
+    }
+    auto hash = hashNewSecret(password);
+    if (!hash) {
+        printFatal("--hash-password: hashing failed");
+        return kExitFailure;
+    }
+    std::cout << *hash << std::endl;
+    return EXIT_OK;
 }
 
 int RportdApp::listPlugins(const config::Config& cfg) {

@@ -23,12 +23,15 @@ private:
     void handleFlag(const std::string& name, const std::string& value);
     void printHelp();
     int listPlugins(const config::Config& cfg);
+    int hashPassword();
 
     std::string _configPath;
     bool _helpRequested = false;
     bool _versionRequested = false;
     bool _checkConfig = false;
     bool _listPlugins = false;
+    bool _hashPassword = false;
+    bool _createTables = false;
 };
 
 }  // namespace rportd::app

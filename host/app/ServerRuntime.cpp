@@ -10,7 +10,9 @@
 
 #include <stdexcept>
 
+#include "api/handlers/ClientsAuthHandlers.h"
 #include "api/handlers/StatusHandler.h"
+#include "app/PasswordHashing.h"
 #include "app/PluginDirectory.h"
 #include "plugin_host/BackendError.h"
 #include "util/Version.h"
@@ -44,15 +46,20 @@ ServerRuntime::~ServerRuntime() {
 }
 
 std::unique_ptr<plugin_host::AuthBackend> ServerRuntime::createAuth(const char* kind,
-                                                                    const config::PluginSelection& sel) {
+                                                                    const config::PluginSelection& sel,
+                                                                    bool createTables) {
     if (!_registry->find(kind, sel.plugin))
         throw plugin_host::BackendError(std::string(kind) + " plugin \"" + sel.plugin + "\" (selected by " + sel.origin +
                                         ") is not loaded; " + kind + " plugins available: " +
                                         joined(_registry->names(kind)));
-    return std::make_unique<plugin_host::AuthBackend>(*_registry, kind, sel.plugin, sel.settings);
+    plugin_host::Settings settings = sel.settings;
+    // Stores that keep credentials in a database understand create_tables;
+    // others ignore settings they do not know.
+    if (createTables) settings.emplace_back("create_tables", "true");
+    return std::make_unique<plugin_host::AuthBackend>(*_registry, kind, sel.plugin, settings);
 }
 
-void ServerRuntime::prepare() {
+void ServerRuntime::prepare(bool createTables) {
     Poco::Logger& log = Poco::Logger::get("server");
     try {
         Poco::File(_cfg.server.data_dir).createDirectories();
@@ -71,9 +78,9 @@ void ServerRuntime::prepare() {
     log.debug("plugins loaded from %s: %z accepted, %z refused", dir, report.loaded.size(), report.failures.size());
 
     const auto& plugins = _cfg.plugins;
-    if (plugins.client_auth) _clientAuth = createAuth(RPORT_KIND_CLIENT_AUTH, *plugins.client_auth);
+    if (plugins.client_auth) _clientAuth = createAuth(RPORT_KIND_CLIENT_AUTH, *plugins.client_auth, createTables);
     if (!_cfg.api.address.empty() && plugins.api_auth) {
-        _apiAuth = createAuth(RPORT_KIND_API_AUTH, *plugins.api_auth);
+        _apiAuth = createAuth(RPORT_KIND_API_AUTH, *plugins.api_auth, createTables);
         _apiUsers = std::make_unique<PluginApiUsers>(*_apiAuth);
     }
     if (plugins.api_cert)
@@ -124,7 +131,20 @@ void ServerRuntime::start() {
     }
 
     api::addStatusRoute(
-        _router, [this] { return statusInfo(); }, [] { return api::ClientCounts{}; });
+        _router, [this] { return statusInfo(); },
+        [this] {
+            auto c = _clients.counts();
+            return api::ClientCounts{c.connected, c.disconnected};
+        });
+    if (_clientAuth) {
+        _clientAuthStore = std::make_unique<PluginClientAuthStore>(*_clientAuth);
+        api::ClientsAuthOptions options;
+        options.authWrite = _cfg.server.auth_write;
+        options.storeHashed = _cfg.server.auth_store_hashed;
+        options.maxRequestBytes = static_cast<size_t>(_cfg.api.max_request_bytes);
+        options.hashPassword = [](std::string_view plain) { return hashNewSecret(plain); };
+        api::addClientsAuthRoutes(_router, *_clientAuthStore, _clients, options);
+    }
     _dispatcher = std::make_unique<api::RequestDispatcher>(_router, *_apiUsers);
     _api = std::make_unique<api::ApiServer>(socket, *_dispatcher, api::ApiServerOptions{});
     _api->start();
@@ -143,6 +163,7 @@ void ServerRuntime::stop() {
         _api.reset();
     }
     _dispatcher.reset();
+    _clientAuthStore.reset();
     _apiUsers.reset();
     _apiAuth.reset();
     _clientAuth.reset();

@@ -7,6 +7,8 @@
 #include "api/Router.h"
 #include "api/handlers/StatusHandler.h"
 #include "app/PluginApiUsers.h"
+#include "app/PluginClientAuthStore.h"
+#include "clients/ClientRegistry.h"
 #include "config/Config.h"
 #include "plugin_host/AuthBackend.h"
 #include "plugin_host/HostServices.h"
@@ -20,8 +22,9 @@ public:
     ~ServerRuntime();
 
     // Creates the data dir, loads plugins, creates the selected backends.
+    // createTables asks database-backed stores to create missing tables.
     // Throws std::runtime_error with a message naming what failed.
-    void prepare();
+    void prepare(bool createTables = false);
     // Opens the listeners. Throws when an address cannot be bound.
     void start();
     // SIGHUP. Backends that watch their own sources reload by themselves.
@@ -30,9 +33,12 @@ public:
     void stop();
 
     uint16_t apiPort() const { return _api ? _api->port() : 0; }
+    // The clients the server knows (empty until clients can connect).
+    clients::ClientRegistry& clientRegistry() { return _clients; }
 
 private:
-    std::unique_ptr<plugin_host::AuthBackend> createAuth(const char* kind, const config::PluginSelection& sel);
+    std::unique_ptr<plugin_host::AuthBackend> createAuth(const char* kind, const config::PluginSelection& sel,
+                                                         bool createTables);
     api::StatusInfo statusInfo() const;
 
     config::Config _cfg;
@@ -41,6 +47,8 @@ private:
     std::unique_ptr<plugin_host::AuthBackend> _clientAuth;
     std::unique_ptr<plugin_host::AuthBackend> _apiAuth;
     std::unique_ptr<PluginApiUsers> _apiUsers;
+    std::unique_ptr<PluginClientAuthStore> _clientAuthStore;
+    clients::ClientRegistry _clients;
     api::Router _router;
     std::unique_ptr<api::RequestDispatcher> _dispatcher;
     std::unique_ptr<api::ApiServer> _api;

@@ -36,6 +36,9 @@ struct ServerConfig {
     std::string auth_file;
     std::string auth_table;
     bool auth_write = true;
+    // Ours, not the original's: secrets created through the API are stored as
+    // bcrypt hashes instead of plaintext.
+    bool auth_store_hashed = false;
     bool auth_multiuse_creds = true;
     bool equate_clientauthid_clientid = false;
 

@@ -28,6 +28,7 @@ std::vector<KeySpec> serverKeys() {
         field("auth_file", g, &S::auth_file),
         field("auth_table", g, &S::auth_table),
         field("auth_write", g, &S::auth_write),
+        field("auth_store_hashed", g, &S::auth_store_hashed),
         field("auth_multiuse_creds", g, &S::auth_multiuse_creds),
         field("equate_clientauthid_clientid", g, &S::equate_clientauthid_clientid),
         field("proxy", g, &S::proxy),

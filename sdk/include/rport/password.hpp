@@ -33,12 +33,14 @@ inline bool isBcryptHash(std::string_view s) noexcept {
            s[3] == '$';
 }
 
-// A new $2b$ hash with the given cost (4..31), or nullopt when the system
-// cannot produce one (bad cost, no randomness).
-inline std::optional<std::string> hashBcrypt(std::string_view plain, unsigned long cost = 10) {
+// A new bcrypt hash with the given cost (4..31) and variant prefix ("$2b$"
+// or "$2y$"; both mean the same algorithm), or nullopt when the system cannot
+// produce one (bad cost, no randomness).
+inline std::optional<std::string> hashBcrypt(std::string_view plain, unsigned long cost = 10,
+                                             const char* prefix = "$2b$") {
     char setting[CRYPT_GENSALT_OUTPUT_SIZE];
     // NULL random bytes: libxcrypt draws them from the OS.
-    if (!crypt_gensalt_rn("$2b$", cost, nullptr, 0, setting, sizeof setting)) return std::nullopt;
+    if (!crypt_gensalt_rn(prefix, cost, nullptr, 0, setting, sizeof setting)) return std::nullopt;
     if (plain.find('\0') != std::string_view::npos) return std::nullopt;
     std::string input(plain);
     auto data = std::make_unique<crypt_data>();

@@ -1,0 +1,186 @@
+#include "api/handlers/ClientsAuthHandlers.h"
+
+#include <Poco/Logger.h>
+#include <Poco/URI.h>
+
+#include <rport/password.hpp>
+
+#include "api/ApiError.h"
+#include "api/ApiResponse.h"
+#include "api/JsonBody.h"
+#include "api/query/ListOptions.h"
+#include "util/JsonWriter.h"
+
+namespace rportd::api {
+
+namespace {
+
+// The original's minimum length for ids and passwords set through the API.
+constexpr size_t kMinCredentialLength = 3;
+
+const char* kCodeAlreadyExist = "ERR_CODE_ALREADY_EXIST";
+const char* kCodeSingle = "ERR_CODE_CLIENT_AUTH_SINGLE";
+const char* kCodeReadOnly = "ERR_CODE_CLIENT_AUTH_RO";
+const char* kCodeHasClient = "ERR_CODE_CLIENT_AUTH_HAS_CLIENT";
+const char* kCodeNotFound = "ERR_CODE_CLIENT_AUTH_NOT_FOUND";
+
+bool isHashed(const rport::sdk::AuthRecord& r) {
+    if (r.secretKind == RPORT_SECRET_HASHED || r.secretKind == RPORT_SECRET_WITHHELD) return true;
+    return r.secretKind == RPORT_SECRET_AUTO && rport::sdk::password::isBcryptHash(r.secret);
+}
+
+// A store failure as an API error: a store that is down is a 503 the caller
+// may retry; anything else is ours (500).
+[[noreturn]] void throwStoreFailure(const rport::sdk::CallResult& r) {
+    if (r.code == RPORT_E_UNAVAILABLE)
+        throw ApiError(503, kCodeAuthBackendUnavailable, "client authentication backend unavailable", r.message);
+    throw ApiError(500, kCodeInternal, r.message);
+}
+
+// Writes are refused in the original's order: a store that cannot be written
+// at all (the static pair), then auth_write = false.
+void requireWritable(ClientAuthStore& store, const ClientsAuthOptions& options) {
+    if (!store.writable())
+        throw ApiError(403, kCodeSingle, "Client authentication is enabled only for a single user.");
+    if (!options.authWrite)
+        throw ApiError(403, kCodeReadOnly, "Client authentication has been attached in read-only mode.");
+}
+
+// Go's strconv.ParseBool.
+std::optional<bool> parseGoBool(const std::string& s) {
+    for (const char* t : {"1", "t", "T", "TRUE", "true", "True"})
+        if (s == t) return true;
+    for (const char* f : {"0", "f", "F", "FALSE", "false", "False"})
+        if (s == f) return false;
+    return std::nullopt;
+}
+
+// The value of a query parameter, if present (first occurrence).
+std::optional<std::string> queryParam(const std::string& query, const std::string& name) {
+    size_t start = 0;
+    while (start <= query.size()) {
+        size_t amp = query.find('&', start);
+        std::string part = query.substr(start, amp == std::string::npos ? std::string::npos : amp - start);
+        start = amp == std::string::npos ? query.size() + 1 : amp + 1;
+        size_t eq = part.find('=');
+        std::string key, value;
+        Poco::URI::decode(part.substr(0, eq), key, true);
+        if (key != name) continue;
+        if (eq != std::string::npos) Poco::URI::decode(part.substr(eq + 1), value, true);
+        return value;
+    }
+    return std::nullopt;
+}
+
+Poco::Logger& log() { return Poco::Logger::get("api-listener"); }
+
+}  // namespace
+
+std::string renderClientAuth(const rport::sdk::AuthRecord& record) {
+    util::JsonWriter w;
+    w.beginObject().key("id").value(record.id).key("password");
+    bool hashed = isHashed(record);
+    if (hashed)
+        w.null();
+    else
+        w.value(record.secret);
+    w.key("password_hashed").value(hashed).endObject();
+    return w.take();
+}
+
+void addClientsAuthRoutes(Router& router, ClientAuthStore& store, clients::ClientRegistry& clients,
+                          ClientsAuthOptions options) {
+    const ListRules rules{{"id"}, {}, 50, 500};
+
+    router.add("GET", "/api/v1/clients-auth", Access::Administrators, [&store, rules](ApiContext& ctx) {
+        ListOptions parsed = parseListOptions(ctx.query);
+        Page page = validateListOptions(parsed, rules);
+        rport::sdk::ListQuery query;
+        query.conditions = idConditions(parsed);
+        query.offset = page.offset;
+        query.limit = page.limit;
+        rport::sdk::ListPage result;
+        auto r = store.list(query, result);
+        if (!r.ok()) throwStoreFailure(r);
+        util::JsonWriter w;
+        w.beginObject().key("data").beginArray();
+        for (const auto& rec : result.records) w.raw(renderClientAuth(rec));
+        w.endArray().key("meta").beginObject().key("count").value(result.total).endObject().endObject();
+        sendJson(ctx.response, 200, w.str());
+    });
+
+    router.add("GET", "/api/v1/clients-auth/{client_auth_id}", Access::Administrators, [&store](ApiContext& ctx) {
+        const std::string& id = ctx.param("client_auth_id");
+        std::optional<rport::sdk::AuthRecord> rec;
+        auto r = store.get(id, rec);
+        if (r.code == RPORT_E_NOT_FOUND)
+            throw ApiError(404, kCodeNotFound, "Client Auth with ID \"" + id + "\" not found");
+        if (!r.ok()) throwStoreFailure(r);
+        sendJson(ctx.response, 200, "{\"data\":" + renderClientAuth(*rec) + "}");
+    });
+
+    router.add("POST", "/api/v1/clients-auth", Access::Administrators, [&store, options](ApiContext& ctx) {
+        requireWritable(store, options);
+        auto body = readJsonObject(ctx, options.maxRequestBytes);
+        rejectUnknownFields(*body, {"id", "password"});
+        rport::sdk::AuthRecord record;
+        record.id = stringField(*body, "id");
+        std::string password = stringField(*body, "password");
+        if (record.id.size() < kMinCredentialLength)
+            throw ApiError(400, kCodeInvalidRequest, "Invalid or missing ID.", "Min size is 3.");
+        if (password.size() < kMinCredentialLength)
+            throw ApiError(400, kCodeInvalidRequest, "Invalid or missing password.", "Min size is 3.");
+        if (options.storeHashed) {
+            auto hash = options.hashPassword ? options.hashPassword(password) : std::nullopt;
+            if (!hash) throw ApiError(500, kCodeInternal, "cannot hash the password");
+            record.secret = *hash;
+            record.secretKind = RPORT_SECRET_HASHED;
+        } else {
+            record.secret = password;
+            // A plaintext secret that happens to look like a hash stays plaintext.
+            record.secretKind = RPORT_SECRET_PLAIN;
+        }
+        auto r = store.add(record);
+        if (r.code == RPORT_E_EXISTS)
+            throw ApiError(409, kCodeAlreadyExist, "Client Auth with ID \"" + record.id + "\" already exist.");
+        if (r.code == RPORT_E_READ_ONLY)
+            throw ApiError(403, kCodeReadOnly, "Client authentication has been attached in read-only mode.",
+                           r.message);
+        if (!r.ok()) throwStoreFailure(r);
+        log().information("ClientAuth \"%s\" created.", record.id);
+        sendEmpty(ctx.response, 201);
+    });
+
+    router.add("DELETE", "/api/v1/clients-auth/{client_auth_id}", Access::Administrators,
+               [&store, &clients, options](ApiContext& ctx) {
+                   requireWritable(store, options);
+                   const std::string& id = ctx.param("client_auth_id");
+                   bool force = false;
+                   if (auto value = queryParam(ctx.query, "force")) {
+                       auto parsed = parseGoBool(*value);
+                       if (!parsed) throw ApiError(400, kCodeInvalidRequest, "Invalid force param " + *value + ".");
+                       force = *parsed;
+                   }
+                   std::optional<rport::sdk::AuthRecord> rec;
+                   auto r = store.get(id, rec);
+                   if (r.code == RPORT_E_NOT_FOUND)
+                       throw ApiError(404, kCodeNotFound, "Client Auth with ID=\"" + id + "\" not found.");
+                   if (!r.ok()) throwStoreFailure(r);
+
+                   size_t bound = clients.countBoundTo(id);
+                   if (bound > 0 && !force)
+                       throw ApiError(409, kCodeHasClient,
+                                      "Client Auth expected to have no active or disconnected bound client(s), got " +
+                                          std::to_string(bound) + ".");
+                   if (bound > 0) clients.removeBoundTo(id);
+
+                   r = store.remove(id);
+                   if (r.code == RPORT_E_NOT_FOUND)  // removed by someone else in between
+                       throw ApiError(404, kCodeNotFound, "Client Auth with ID=\"" + id + "\" not found.");
+                   if (!r.ok()) throwStoreFailure(r);
+                   log().information("ClientAuth \"%s\" deleted.", id);
+                   sendEmpty(ctx.response, 204);
+               });
+}
+
+}  // namespace rportd::api
