@@ -1,17 +1,20 @@
 #pragma once
-// API users from the selected api-auth plugin.
+// API users from the selected api-auth plugin, checked through the shared
+// credential verifier (bcrypt results cached).
 #include "api/ApiUsers.h"
-#include "plugin_host/AuthBackend.h"
+#include "auth/CredentialVerifier.h"
 
 namespace rportd::app {
 
 class PluginApiUsers : public api::ApiUserDirectory {
 public:
-    explicit PluginApiUsers(plugin_host::AuthBackend& backend) : _backend(backend) {}
+    PluginApiUsers(plugin_host::AuthBackend& backend, auth::VerificationCache* cache)
+        : _backend(backend), _verifier(backend, cache) {}
     Result authenticate(std::string_view username, std::string_view password, api::ApiUser& user) override;
 
 private:
     plugin_host::AuthBackend& _backend;
+    auth::CredentialVerifier _verifier;
 };
 
 }  // namespace rportd::app

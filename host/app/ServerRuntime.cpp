@@ -81,7 +81,7 @@ void ServerRuntime::prepare(bool createTables) {
     if (plugins.client_auth) _clientAuth = createAuth(RPORT_KIND_CLIENT_AUTH, *plugins.client_auth, createTables);
     if (!_cfg.api.address.empty() && plugins.api_auth) {
         _apiAuth = createAuth(RPORT_KIND_API_AUTH, *plugins.api_auth, createTables);
-        _apiUsers = std::make_unique<PluginApiUsers>(*_apiAuth);
+        _apiUsers = std::make_unique<PluginApiUsers>(*_apiAuth, &_apiLoginCache);
     }
     if (plugins.api_cert)
         throw std::runtime_error("API TLS (" + plugins.api_cert->origin +

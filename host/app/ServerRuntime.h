@@ -7,6 +7,7 @@
 #include "api/Router.h"
 #include "api/handlers/StatusHandler.h"
 #include "app/PluginApiUsers.h"
+#include "auth/VerificationCache.h"
 #include "app/PluginClientAuthStore.h"
 #include "clients/ClientRegistry.h"
 #include "config/Config.h"
@@ -49,6 +50,7 @@ private:
     std::unique_ptr<PluginApiUsers> _apiUsers;
     std::unique_ptr<PluginClientAuthStore> _clientAuthStore;
     clients::ClientRegistry _clients;
+    auth::VerificationCache _apiLoginCache;  // bcrypt results for API users
     api::Router _router;
     std::unique_ptr<api::RequestDispatcher> _dispatcher;
     std::unique_ptr<api::ApiServer> _api;

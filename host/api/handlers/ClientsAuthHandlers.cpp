@@ -1,7 +1,6 @@
 #include "api/handlers/ClientsAuthHandlers.h"
 
 #include <Poco/Logger.h>
-#include <Poco/URI.h>
 
 #include <rport/password.hpp>
 
@@ -52,23 +51,6 @@ std::optional<bool> parseGoBool(const std::string& s) {
         if (s == t) return true;
     for (const char* f : {"0", "f", "F", "FALSE", "false", "False"})
         if (s == f) return false;
-    return std::nullopt;
-}
-
-// The value of a query parameter, if present (first occurrence).
-std::optional<std::string> queryParam(const std::string& query, const std::string& name) {
-    size_t start = 0;
-    while (start <= query.size()) {
-        size_t amp = query.find('&', start);
-        std::string part = query.substr(start, amp == std::string::npos ? std::string::npos : amp - start);
-        start = amp == std::string::npos ? query.size() + 1 : amp + 1;
-        size_t eq = part.find('=');
-        std::string key, value;
-        Poco::URI::decode(part.substr(0, eq), key, true);
-        if (key != name) continue;
-        if (eq != std::string::npos) Poco::URI::decode(part.substr(eq + 1), value, true);
-        return value;
-    }
     return std::nullopt;
 }
 
@@ -156,7 +138,7 @@ void addClientsAuthRoutes(Router& router, ClientAuthStore& store, clients::Clien
                    requireWritable(store, options);
                    const std::string& id = ctx.param("client_auth_id");
                    bool force = false;
-                   if (auto value = queryParam(ctx.query, "force")) {
+                   if (auto value = queryParameter(ctx.query, "force")) {
                        auto parsed = parseGoBool(*value);
                        if (!parsed) throw ApiError(400, kCodeInvalidRequest, "Invalid force param " + *value + ".");
                        force = *parsed;

@@ -16,17 +16,6 @@ namespace rportd::api {
 
 namespace {
 
-std::string decode(std::string_view s) {
-    std::string out;
-    try {
-        // Go's url.ParseQuery reads '+' as a space; so do we.
-        Poco::URI::decode(std::string(s), out, true);
-    } catch (const Poco::Exception&) {
-        out = std::string(s);  // a broken %-escape stays as written
-    }
-    return out;
-}
-
 std::string trim(std::string_view s) {
     size_t b = 0, e = s.size();
     while (b < e && std::isspace(static_cast<unsigned char>(s[b]))) ++b;
@@ -84,6 +73,33 @@ ErrorEntry invalid(std::string title, std::string detail = "") {
 
 }  // namespace
 
+std::string decodeQueryComponent(std::string_view raw) {
+    // Poco's plusAsSpace only applies after a '?' inside the string, so turn
+    // '+' into ' ' here, before %-decoding (an escaped %2B stays a '+').
+    std::string spaced(raw);
+    std::replace(spaced.begin(), spaced.end(), '+', ' ');
+    std::string out;
+    try {
+        Poco::URI::decode(spaced, out);
+    } catch (const Poco::Exception&) {
+        out = spaced;
+    }
+    return out;
+}
+
+std::optional<std::string> queryParameter(std::string_view query, std::string_view name) {
+    size_t start = 0;
+    while (start <= query.size()) {
+        size_t amp = query.find('&', start);
+        std::string_view part = query.substr(start, amp == std::string_view::npos ? std::string_view::npos : amp - start);
+        start = amp == std::string_view::npos ? query.size() + 1 : amp + 1;
+        size_t eq = part.find('=');
+        if (decodeQueryComponent(part.substr(0, eq)) != name) continue;
+        return eq == std::string_view::npos ? std::string() : decodeQueryComponent(part.substr(eq + 1));
+    }
+    return std::nullopt;
+}
+
 ListOptions parseListOptions(std::string_view query) {
     static const std::regex filterKey(R"(^filter\[([\w|*]+)\](\[(\w+)\])?)");
     ListOptions options;
@@ -94,8 +110,8 @@ ListOptions parseListOptions(std::string_view query) {
         start = amp == std::string_view::npos ? query.size() + 1 : amp + 1;
         if (part.empty()) continue;
         size_t eq = part.find('=');
-        std::string name = decode(part.substr(0, eq));
-        std::string value = eq == std::string_view::npos ? "" : decode(part.substr(eq + 1));
+        std::string name = decodeQueryComponent(part.substr(0, eq));
+        std::string value = eq == std::string_view::npos ? "" : decodeQueryComponent(part.substr(eq + 1));
 
         std::smatch m;
         if (std::regex_search(name, m, filterKey)) {

@@ -32,6 +32,13 @@ struct ListOptions {
 // query: the raw query string, without '?'.
 ListOptions parseListOptions(std::string_view query);
 
+// One name or value of a query string, decoded as Go's url.ParseQuery does:
+// '+' is a space, %XX an escaped byte (a broken escape stays as written).
+std::string decodeQueryComponent(std::string_view raw);
+
+// The first value of a query parameter, decoded; nullopt when absent.
+std::optional<std::string> queryParameter(std::string_view query, std::string_view name);
+
 struct ListRules {
     std::set<std::string> filterColumns;
     std::set<std::string> sortColumns;

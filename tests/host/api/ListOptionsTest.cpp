@@ -1,0 +1,124 @@
+// The list parameters: parsing and the original's 400 messages.
+#include <cppunit/extensions/HelperMacros.h>
+
+#include "api/ApiError.h"
+#include "api/query/ListOptions.h"
+
+using namespace rportd::api;
+
+namespace CppUnit {
+// Lets CPPUNIT_ASSERT_EQUAL compare and print lists of strings.
+template <>
+struct assertion_traits<std::vector<std::string>> {
+    static bool equal(const std::vector<std::string>& a, const std::vector<std::string>& b) { return a == b; }
+    static std::string toString(const std::vector<std::string>& v) {
+        std::string out = "[";
+        for (const auto& s : v) out += (out.size() > 1 ? ", \"" : "\"") + s + "\"";
+        return out + "]";
+    }
+};
+}  // namespace CppUnit
+
+class ListOptionsTest : public CppUnit::TestFixture {
+    CPPUNIT_TEST_SUITE(ListOptionsTest);
+    CPPUNIT_TEST(parsesCommaSeparatedOrValues);
+    CPPUNIT_TEST(parsesOrAndAndWrappers);
+    CPPUNIT_TEST(repeatedKeysAddValuesAndDifferentKeysStaySeparate);
+    CPPUNIT_TEST(decodesPercentEscapesAndPlus);
+    CPPUNIT_TEST(emptyValueIsOneEmptyOperand);
+    CPPUNIT_TEST(defaultsPaging);
+    CPPUNIT_TEST(reportsEveryProblemWithTheOriginalWording);
+    CPPUNIT_TEST(limitBounds);
+    CPPUNIT_TEST(firstPagingValueWins);
+    CPPUNIT_TEST_SUITE_END();
+
+    const ListRules rules{{"id"}, {}, 50, 500};
+
+    std::vector<ErrorEntry> problems(const std::string& query) {
+        try {
+            validateListOptions(parseListOptions(query), rules);
+        } catch (const ApiError& e) {
+            CPPUNIT_ASSERT_EQUAL(400, e.status());
+            return e.entries();
+        }
+        return {};
+    }
+
+public:
+    void parsesCommaSeparatedOrValues() {
+        auto o = parseListOptions("filter[id]=a*, b ,c");
+        CPPUNIT_ASSERT_EQUAL(size_t(1), o.filters.size());
+        CPPUNIT_ASSERT(!o.filters[0].all);
+        CPPUNIT_ASSERT_EQUAL(std::vector<std::string>({"a*", "b", "c"}), o.filters[0].values);
+        CPPUNIT_ASSERT_EQUAL(std::vector<std::string>({"id"}), o.filters[0].columns);
+    }
+
+    void parsesOrAndAndWrappers() {
+        auto o = parseListOptions("filter[id]=and(*a*,*b*)&filter[*]=or(x,y)");
+        CPPUNIT_ASSERT_EQUAL(size_t(2), o.filters.size());
+        CPPUNIT_ASSERT(o.filters[0].all);
+        CPPUNIT_ASSERT_EQUAL(std::vector<std::string>({"*a*", "*b*"}), o.filters[0].values);
+        CPPUNIT_ASSERT(!o.filters[1].all);
+        auto conditions = idConditions(o);
+        CPPUNIT_ASSERT_EQUAL(size_t(2), conditions.size());
+        CPPUNIT_ASSERT(rport::sdk::matches(rport::sdk::ListQuery{conditions, 0, 10}, "XbaY") == false);
+        CPPUNIT_ASSERT(rport::sdk::matches(rport::sdk::ListQuery{{conditions[0]}, 0, 10}, "XbaY"));
+    }
+
+    void repeatedKeysAddValuesAndDifferentKeysStaySeparate() {
+        auto o = parseListOptions("filter[id]=a&filter[id]=b&filter[id|*]=c");
+        CPPUNIT_ASSERT_EQUAL(size_t(2), o.filters.size());
+        CPPUNIT_ASSERT_EQUAL(std::vector<std::string>({"a", "b"}), o.filters[0].values);
+        CPPUNIT_ASSERT_EQUAL(std::vector<std::string>({"id", "*"}), o.filters[1].columns);
+        CPPUNIT_ASSERT(problems("filter[id|*]=c").empty());
+    }
+
+    void decodesPercentEscapesAndPlus() {
+        auto o = parseListOptions("filter%5Bid%5D=a%2Cb+c&page%5Blimit%5D=5");
+        CPPUNIT_ASSERT_EQUAL(std::vector<std::string>({"a", "b c"}), o.filters.at(0).values);
+        CPPUNIT_ASSERT_EQUAL(std::string("5"), *o.limit);
+    }
+
+    void emptyValueIsOneEmptyOperand() {
+        auto o = parseListOptions("filter[id]=");
+        CPPUNIT_ASSERT_EQUAL(std::vector<std::string>({""}), o.filters.at(0).values);
+    }
+
+    void defaultsPaging() {
+        Page p = validateListOptions(parseListOptions(""), rules);
+        CPPUNIT_ASSERT_EQUAL(uint64_t(0), p.offset);
+        CPPUNIT_ASSERT_EQUAL(uint64_t(50), p.limit);
+    }
+
+    void reportsEveryProblemWithTheOriginalWording() {
+        auto e = problems("filter[name]=x&filter[id][gt]=1&sort=-id&page[limit]=ten&page[offset]=x1");
+        CPPUNIT_ASSERT_EQUAL(size_t(5), e.size());
+        CPPUNIT_ASSERT_EQUAL(std::string("unsupported filter field 'filter[name]'"), e[0].title);
+        CPPUNIT_ASSERT_EQUAL(std::string("unsupported filter field 'filter[id][gt]'"), e[1].title);
+        CPPUNIT_ASSERT_EQUAL(std::string("unsupported sort field 'id'"), e[2].title);
+        CPPUNIT_ASSERT_EQUAL(std::string("pagination limit must be a number"), e[3].title);
+        CPPUNIT_ASSERT_EQUAL(std::string("strconv.Atoi: parsing \"ten\": invalid syntax"), e[3].detail);
+        CPPUNIT_ASSERT_EQUAL(std::string("pagination offset must be a number"), e[4].title);
+        for (const auto& p : e) CPPUNIT_ASSERT_EQUAL(std::string(kCodeInvalidRequest), p.code);
+    }
+
+    void limitBounds() {
+        CPPUNIT_ASSERT_EQUAL(std::string("pagination limit too big (501) maximum is 500"),
+                             problems("page[limit]=501").at(0).title);
+        CPPUNIT_ASSERT_EQUAL(std::string("pagination limit must be positive"), problems("page[limit]=0").at(0).title);
+        CPPUNIT_ASSERT_EQUAL(std::string("pagination offset must not be negative"),
+                             problems("page[offset]=-1").at(0).title);
+        CPPUNIT_ASSERT_EQUAL(std::string("strconv.Atoi: parsing \"99999999999999999999\": value out of range"),
+                             problems("page[limit]=99999999999999999999").at(0).detail);
+        Page p = validateListOptions(parseListOptions("page[limit]=500&page[offset]=%2B3"), rules);
+        CPPUNIT_ASSERT_EQUAL(uint64_t(500), p.limit);
+        CPPUNIT_ASSERT_EQUAL(uint64_t(3), p.offset);
+    }
+
+    void firstPagingValueWins() {
+        Page p = validateListOptions(parseListOptions("page[limit]=2&page[limit]=abc"), rules);
+        CPPUNIT_ASSERT_EQUAL(uint64_t(2), p.limit);
+    }
+};
+
+CPPUNIT_TEST_SUITE_REGISTRATION(ListOptionsTest);
