@@ -8,8 +8,10 @@ using plugin_host::VerifyResult;
 
 api::ApiUserDirectory::Result PluginApiUsers::authenticate(std::string_view username, std::string_view password,
                                                            api::ApiUser& user) {
+    std::shared_ptr<plugin_host::AuthBackend> backend = _slot.get();
+    auth::CredentialVerifier verifier(*backend, _cache);
     std::optional<rport::sdk::AuthRecord> record;
-    switch (_verifier.verify(username, password, &record)) {
+    switch (verifier.verify(username, password, &record)) {
         case VerifyResult::Match:
             user.username = std::string(username);
             user.groups = record ? std::move(record->groups) : std::vector<std::string>{};
@@ -19,7 +21,7 @@ api::ApiUserDirectory::Result PluginApiUsers::authenticate(std::string_view user
             return Result::Unavailable;
         case VerifyResult::Error:
             Poco::Logger::get("api-listener")
-                .error("api-auth plugin \"%s\": cannot check user \"%s\"", _backend.name(), std::string(username));
+                .error("api-auth plugin \"%s\": cannot check user \"%s\"", backend->name(), std::string(username));
             return Result::Rejected;
         default: return Result::Rejected;
     }

@@ -1,20 +1,22 @@
 #pragma once
-// API users from the selected api-auth plugin, checked through the shared
-// credential verifier (bcrypt results cached).
+// API users from the selected api-auth plugin (whichever instance is current:
+// SIGHUP may replace it), checked through the credential verifier with its
+// bcrypt cache.
 #include "api/ApiUsers.h"
+#include "app/BackendSlot.h"
 #include "auth/CredentialVerifier.h"
 
 namespace rportd::app {
 
 class PluginApiUsers : public api::ApiUserDirectory {
 public:
-    PluginApiUsers(plugin_host::AuthBackend& backend, auth::VerificationCache* cache)
-        : _backend(backend), _verifier(backend, cache) {}
+    PluginApiUsers(const BackendSlot<plugin_host::AuthBackend>& slot, auth::VerificationCache* cache)
+        : _slot(slot), _cache(cache) {}
     Result authenticate(std::string_view username, std::string_view password, api::ApiUser& user) override;
 
 private:
-    plugin_host::AuthBackend& _backend;
-    auth::CredentialVerifier _verifier;
+    const BackendSlot<plugin_host::AuthBackend>& _slot;
+    auth::VerificationCache* _cache;
 };
 
 }  // namespace rportd::app

@@ -45,7 +45,7 @@ ServerRuntime::~ServerRuntime() {
     }
 }
 
-std::unique_ptr<plugin_host::AuthBackend> ServerRuntime::createAuth(const char* kind,
+std::shared_ptr<plugin_host::AuthBackend> ServerRuntime::createAuth(const char* kind,
                                                                     const config::PluginSelection& sel,
                                                                     bool createTables) {
     if (!_registry->find(kind, sel.plugin))
@@ -56,7 +56,7 @@ std::unique_ptr<plugin_host::AuthBackend> ServerRuntime::createAuth(const char* 
     // Stores that keep credentials in a database understand create_tables;
     // others ignore settings they do not know.
     if (createTables) settings.emplace_back("create_tables", "true");
-    return std::make_unique<plugin_host::AuthBackend>(*_registry, kind, sel.plugin, settings);
+    return std::make_shared<plugin_host::AuthBackend>(*_registry, kind, sel.plugin, settings);
 }
 
 void ServerRuntime::prepare(bool createTables) {
@@ -78,10 +78,11 @@ void ServerRuntime::prepare(bool createTables) {
     log.debug("plugins loaded from %s: %z accepted, %z refused", dir, report.loaded.size(), report.failures.size());
 
     const auto& plugins = _cfg.plugins;
-    if (plugins.client_auth) _clientAuth = createAuth(RPORT_KIND_CLIENT_AUTH, *plugins.client_auth, createTables);
+    if (plugins.client_auth)
+        _clientAuth.set(createAuth(RPORT_KIND_CLIENT_AUTH, *plugins.client_auth, createTables));
     if (!_cfg.api.address.empty() && plugins.api_auth) {
-        _apiAuth = createAuth(RPORT_KIND_API_AUTH, *plugins.api_auth, createTables);
-        _apiUsers = std::make_unique<PluginApiUsers>(*_apiAuth, &_apiLoginCache);
+        _apiAuth.set(createAuth(RPORT_KIND_API_AUTH, *plugins.api_auth, createTables));
+        _apiUsers = std::make_unique<PluginApiUsers>(_apiAuth, &_apiLoginCache);
     }
     if (plugins.api_cert)
         throw std::runtime_error("API TLS (" + plugins.api_cert->origin +
@@ -100,11 +101,11 @@ api::StatusInfo ServerRuntime::statusInfo() const {
     info.version = RPORTD_VERSION;
     info.connectUrl = _cfg.server.url;
     info.pairingUrl = _cfg.server.pairing_url;
-    if (_clientAuth) {
-        info.clientsAuthSource = authSourceName(_clientAuth->name());
-        info.clientsAuthMode = (_clientAuth->writable() && _cfg.server.auth_write) ? "Read Write" : "Read Only";
+    if (auto clientAuth = _clientAuth.get()) {
+        info.clientsAuthSource = authSourceName(clientAuth->name());
+        info.clientsAuthMode = (clientAuth->writable() && _cfg.server.auth_write) ? "Read Write" : "Read Only";
     }
-    if (_apiAuth) info.usersAuthSource = authSourceName(_apiAuth->name());
+    if (auto apiAuth = _apiAuth.get()) info.usersAuthSource = authSourceName(apiAuth->name());
     info.tunnelHost = _cfg.server.tunnel_host;
     info.tunnelProxyEnabled = _cfg.server.tunnel_proxy_enabled;
     info.usedPorts = _cfg.server.used_ports;
@@ -137,7 +138,7 @@ void ServerRuntime::start() {
             return api::ClientCounts{c.connected, c.disconnected};
         });
     if (_clientAuth) {
-        _clientAuthStore = std::make_unique<PluginClientAuthStore>(*_clientAuth);
+        _clientAuthStore = std::make_unique<PluginClientAuthStore>(_clientAuth);
         api::ClientsAuthOptions options;
         options.authWrite = _cfg.server.auth_write;
         options.storeHashed = _cfg.server.auth_store_hashed;
@@ -151,10 +152,21 @@ void ServerRuntime::start() {
     Poco::Logger::get("api-listener").information("API Listening on %s...", socket.address().toString());
 }
 
+void ServerRuntime::recreate(BackendSlot<plugin_host::AuthBackend>& slot, const char* kind,
+                             const std::optional<config::PluginSelection>& sel) {
+    if (!sel || !slot) return;
+    try {
+        slot.set(createAuth(kind, *sel, false));
+        Poco::Logger::get("server").information("%s plugin \"%s\" reloaded", std::string(kind), sel->plugin);
+    } catch (const std::exception& e) {
+        Poco::Logger::get("server").error("%s reload failed, keeping the previous credentials: %s",
+                                          std::string(kind), std::string(e.what()));
+    }
+}
+
 void ServerRuntime::reload() {
-    // Nothing reloadable yet: the static backends have nothing to re-read.
-    // File-backed stores and certificate providers watch their sources and
-    // reload on their own; SIGHUP will prompt them once they exist.
+    recreate(_clientAuth, RPORT_KIND_CLIENT_AUTH, _cfg.plugins.client_auth);
+    recreate(_apiAuth, RPORT_KIND_API_AUTH, _cfg.plugins.api_auth);
 }
 
 void ServerRuntime::stop() {
@@ -165,8 +177,8 @@ void ServerRuntime::stop() {
     _dispatcher.reset();
     _clientAuthStore.reset();
     _apiUsers.reset();
-    _apiAuth.reset();
-    _clientAuth.reset();
+    _apiAuth.set(nullptr);
+    _clientAuth.set(nullptr);
     _registry.reset();
     _services.reset();
 }

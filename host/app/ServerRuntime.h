@@ -6,6 +6,7 @@
 #include "api/ApiServer.h"
 #include "api/Router.h"
 #include "api/handlers/StatusHandler.h"
+#include "app/BackendSlot.h"
 #include "app/PluginApiUsers.h"
 #include "auth/VerificationCache.h"
 #include "app/PluginClientAuthStore.h"
@@ -28,7 +29,9 @@ public:
     void prepare(bool createTables = false);
     // Opens the listeners. Throws when an address cannot be bound.
     void start();
-    // SIGHUP. Backends that watch their own sources reload by themselves.
+    // SIGHUP: the credential stores are created anew from the same settings
+    // (re-reading files, reconnecting databases) and swapped in; requests in
+    // flight finish on the instance they started with.
     void reload();
     // Graceful: stops accepting, finishes requests in flight, then tears down.
     void stop();
@@ -38,15 +41,19 @@ public:
     clients::ClientRegistry& clientRegistry() { return _clients; }
 
 private:
-    std::unique_ptr<plugin_host::AuthBackend> createAuth(const char* kind, const config::PluginSelection& sel,
+    std::shared_ptr<plugin_host::AuthBackend> createAuth(const char* kind, const config::PluginSelection& sel,
                                                          bool createTables);
+    // SIGHUP for one role: a fresh instance replaces the current one; when
+    // it cannot be created the current one stays and the reason is logged.
+    void recreate(BackendSlot<plugin_host::AuthBackend>& slot, const char* kind,
+                  const std::optional<config::PluginSelection>& sel);
     api::StatusInfo statusInfo() const;
 
     config::Config _cfg;
     std::unique_ptr<plugin_host::HostServices> _services;
     std::unique_ptr<plugin_host::PluginRegistry> _registry;
-    std::unique_ptr<plugin_host::AuthBackend> _clientAuth;
-    std::unique_ptr<plugin_host::AuthBackend> _apiAuth;
+    BackendSlot<plugin_host::AuthBackend> _clientAuth;
+    BackendSlot<plugin_host::AuthBackend> _apiAuth;
     std::unique_ptr<PluginApiUsers> _apiUsers;
     std::unique_ptr<PluginClientAuthStore> _clientAuthStore;
     clients::ClientRegistry _clients;
