@@ -1,0 +1,199 @@
+# shellcheck shell=bash
+# Helpers shared by the benchmark scripts in tests/bench. Source this file,
+# do not execute it. Every process a script starts through these helpers is
+# registered and stopped by the EXIT trap, and every scratch directory is
+# removed, whether the script succeeds or fails.
+
+set -euo pipefail
+
+BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+REPO_ROOT=$(cd "$BENCH_DIR/../.." && pwd)
+BUILD_DIR=${RPORTD_BENCH_BUILD_DIR:-$REPO_ROOT/build-bench}
+RPORTD_BIN=${RPORTD_BIN:-$BUILD_DIR/bin/rportd}
+EXAMPLE_CONF=$REPO_ROOT/config/rportd.example.conf
+
+# Credentials of the example config, and the matching Basic auth header.
+# (Used by the scripts that source this file.)
+# shellcheck disable=SC2034
+BENCH_API_USER="admin"
+BENCH_API_PASS="foobaz"
+# shellcheck disable=SC2034
+BENCH_AUTH_HEADER="Authorization: Basic $(printf '%s:%s' "$BENCH_API_USER" "$BENCH_API_PASS" | base64)"
+
+BENCH_QUICK=${BENCH_QUICK:-0}
+BENCH_BUILD=${BENCH_BUILD:-1}
+
+# pid -> signal used to stop it; list of scratch directories.
+declare -A _bench_pid_signal=()
+_bench_dirs=()
+
+bench_log() { printf '[bench] %s\n' "$*" >&2; }
+bench_die() { printf '[bench] error: %s\n' "$*" >&2; exit 1; }
+
+# Common command line: --quick shortens the run, --no-build skips the build.
+bench_parse_args() {
+    local arg
+    for arg in "$@"; do
+        case $arg in
+            --quick) BENCH_QUICK=1 ;;
+            --no-build) BENCH_BUILD=0 ;;
+            -h|--help)
+                printf 'usage: %s [--quick] [--no-build]\n' "$(basename "$0")"
+                exit 0 ;;
+            *) bench_die "unknown argument: $arg" ;;
+        esac
+    done
+    export BENCH_QUICK BENCH_BUILD
+}
+
+# Stop one registered process: send its signal, give it 10 s, then SIGKILL.
+bench_stop() {
+    local pid=$1 sig=${_bench_pid_signal[$1]:-TERM} i
+    unset "_bench_pid_signal[$pid]"
+    kill -"$sig" "$pid" 2>/dev/null || { wait "$pid" 2>/dev/null || true; return 0; }
+    for ((i = 0; i < 1000; i++)); do
+        kill -0 "$pid" 2>/dev/null || break
+        sleep 0.01
+    done
+    if kill -0 "$pid" 2>/dev/null; then
+        bench_log "pid $pid ignored SIG$sig for 10 s; killing it"
+        kill -KILL "$pid" 2>/dev/null || true
+    fi
+    wait "$pid" 2>/dev/null || true
+}
+
+bench_cleanup() {
+    local pid dir
+    for pid in "${!_bench_pid_signal[@]}"; do
+        bench_stop "$pid"
+    done
+    for dir in "${_bench_dirs[@]}"; do
+        [[ -n $dir && -d $dir ]] && rm -rf -- "$dir"
+    done
+    return 0
+}
+trap bench_cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# Register a background child so that the EXIT trap stops it.
+bench_track() { _bench_pid_signal[$1]=${2:-TERM}; }
+
+# New scratch directory, removed on exit. Sets BENCH_TMP (no subshell, so the
+# registration survives).
+bench_mktemp() {
+    BENCH_TMP=$(mktemp -d "${TMPDIR:-/tmp}/rportd-bench.XXXXXX")
+    _bench_dirs+=("$BENCH_TMP")
+}
+
+# Print N distinct TCP ports on 127.0.0.1 that were free a moment ago (all
+# sockets are held open together so the ports differ).
+bench_free_ports() {
+    python3 - "${1:-1}" <<'EOF'
+import socket, sys
+held = []
+for _ in range(int(sys.argv[1])):
+    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    s.bind(("127.0.0.1", 0))
+    held.append(s)
+print(" ".join(str(s.getsockname()[1]) for s in held))
+EOF
+}
+
+# Wait until 127.0.0.1:PORT accepts a TCP connection. Fails when PID exits
+# first or after TIMEOUT seconds (default 15).
+bench_wait_port() {
+    local port=$1 pid=$2 timeout=${3:-15} deadline
+    deadline=$((SECONDS + timeout))
+    until (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do
+        kill -0 "$pid" 2>/dev/null || bench_die "pid $pid exited before port $port opened"
+        ((SECONDS < deadline)) || bench_die "port $port not open after ${timeout}s"
+        sleep 0.01
+    done
+}
+
+# Configure (once) and build the Release tree. Ninja decides what is stale.
+bench_ensure_build() {
+    if [[ $BENCH_BUILD != 1 ]]; then
+        [[ -x $RPORTD_BIN ]] || bench_die "$RPORTD_BIN missing and --no-build given"
+        return 0
+    fi
+    if [[ ! -f $BUILD_DIR/build.ninja ]]; then
+        bench_log "configuring $BUILD_DIR (Release)"
+        cmake -S "$REPO_ROOT" -B "$BUILD_DIR" -G Ninja \
+            -DCMAKE_BUILD_TYPE=Release -DRPORTD_BUILD_TESTS=OFF >&2
+    fi
+    bench_log "building $BUILD_DIR"
+    cmake --build "$BUILD_DIR" >&2
+    [[ -x $RPORTD_BIN ]] || bench_die "build did not produce $RPORTD_BIN"
+}
+
+bench_require_tools() {
+    local tool missing=()
+    for tool in "$@"; do
+        command -v "$tool" >/dev/null 2>&1 || missing+=("$tool")
+    done
+    ((${#missing[@]} == 0)) ||
+        bench_die "missing: ${missing[*]} (run: bash $REPO_ROOT/scripts/install-deps.sh)"
+}
+
+# Write DIR/rportd.conf: the example config with its own data dir under DIR
+# and the given API and client listener ports, both on 127.0.0.1.
+bench_write_config() {
+    local dir=$1 api_port=$2 srv_port=$3
+    sed -e "s|^\([[:space:]]*data_dir[[:space:]]*=\).*|\1 \"$dir/data\"|" \
+        -e "s|^\([[:space:]]*address[[:space:]]*=[[:space:]]*\)\"127\.0\.0\.1:3000\"|\1\"127.0.0.1:$api_port\"|" \
+        -e "s|^\([[:space:]]*address[[:space:]]*=[[:space:]]*\)\"127\.0\.0\.1:8080\"|\1\"127.0.0.1:$srv_port\"|" \
+        "$EXAMPLE_CONF" >"$dir/rportd.conf"
+    if ! grep -q "\"127.0.0.1:$api_port\"" "$dir/rportd.conf" ||
+        ! grep -q "\"127.0.0.1:$srv_port\"" "$dir/rportd.conf" ||
+        ! grep -q "\"$dir/data\"" "$dir/rportd.conf"; then
+        bench_die "could not rewrite $EXAMPLE_CONF (addresses or data_dir changed?)"
+    fi
+}
+
+# Start rportd on DIR/rportd.conf in the background, output to DIR/rportd.log.
+# Sets RPORTD_PID.
+bench_start_rportd() {
+    local dir=$1
+    (cd "$dir" && exec "$RPORTD_BIN" -c "$dir/rportd.conf") >"$dir/rportd.log" 2>&1 &
+    RPORTD_PID=$!
+    bench_track "$RPORTD_PID" TERM
+}
+
+# Field of /proc/PID/status in kB (VmRSS, VmHWM, ...), or the raw value.
+bench_proc_field() {
+    awk -v f="$2:" '$1 == f { print $2; exit }' "/proc/$1/status"
+}
+
+bench_kb_to_mb() { awk -v kb="$1" 'BEGIN { printf "%.1f", kb / 1024 }'; }
+
+# Median of the numbers given as arguments (mean of the middle two if even).
+bench_median() {
+    printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 }
+        END { if (NR == 0) exit 1
+              if (NR % 2) print v[(NR + 1) / 2]
+              else printf "%.2f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+bench_min() { printf '%s\n' "$@" | sort -g | head -n1; }
+bench_max() { printf '%s\n' "$@" | sort -g | tail -n1; }
+
+# Append KEY=VALUE to $BENCH_RESULTS (when run.sh collects results).
+bench_record() {
+    [[ -n ${BENCH_RESULTS:-} ]] || return 0
+    printf '%s=%s\n' "$1" "$2" >>"$BENCH_RESULTS"
+}
+
+# Figures from one saved wrk --latency output: "REQS P99_MS".
+bench_wrk_figures() {
+    awk '
+        /^Requests\/sec:/ { reqs = $2 }
+        $1 == "99%" {
+            v = $2
+            if (v ~ /us$/)      { sub(/us$/, "", v); ms = v / 1000 }
+            else if (v ~ /ms$/) { sub(/ms$/, "", v); ms = v }
+            else if (v ~ /s$/)  { sub(/s$/, "", v);  ms = v * 1000 }
+        }
+        END { if (reqs == "" || ms == "") exit 1; printf "%.0f %.2f\n", reqs, ms }
+    ' "$1"
+}
