@@ -205,7 +205,8 @@ inline const rport_backend_v1* findBackend(const rport_plugin_v1* plugin, std::s
                                            std::string_view name) noexcept {
     if (!plugin || !plugin->backends) return nullptr;
     for (size_t i = 0; i < plugin->backend_count; ++i) {
-        const rport_backend_v1& b = plugin->backends[i];
+        const rport_backend_v1& b = detail::element(plugin->backends, i);
+        if (!RPORT_FITS(b, rport_backend_v1, vtable)) continue;
         if (b.kind && b.name && kind == b.kind && name == b.name) return &b;
     }
     return nullptr;

@@ -16,6 +16,11 @@
  *   - Every struct starts with struct_size and only ever grows at its end.
  *     A reader checks RPORT_HAS(p, member) before touching a member, so a
  *     shorter struct from an older peer reads as "slot not offered".
+ *   - Arrays of such structs (rport_plugin_v1.backends,
+ *     rport_list_query.conditions) are walked with the first element's
+ *     struct_size as the stride, never with the reader's sizeof, so an array
+ *     written by a newer or older peer still lines up. All elements of one
+ *     array have the same struct_size.
  *   - A NULL function pointer means "not offered". Only create, destroy and
  *     get (auth) or current (cert) are required.
  *   - The entry symbol's name carries the major version. A v2 host may still
@@ -132,7 +137,7 @@ typedef struct rport_id_match {
 typedef struct rport_list_query {
     uint32_t struct_size;
     uint32_t reserved;
-    const rport_id_match *conditions;
+    const rport_id_match *conditions; /* stride: conditions[0].struct_size */
     size_t condition_count;
     uint64_t offset;
     uint64_t limit;
@@ -285,7 +290,7 @@ typedef struct rport_plugin_v1 {
     uint32_t reserved;
     const char *name;    /* NUL-terminated, static */
     const char *version; /* the plugin's own version, NUL-terminated, static */
-    const rport_backend_v1 *backends;
+    const rport_backend_v1 *backends; /* stride: backends[0].struct_size */
     size_t backend_count;
 } rport_plugin_v1;
 

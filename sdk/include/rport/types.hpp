@@ -136,6 +136,16 @@ namespace detail {
 // about for references).
 #define RPORT_FITS(obj, type, m) ((obj).struct_size >= offsetof(type, m) + sizeof(((type*)0)->m))
 
+// Element i of an array of versioned structs. The stride is the first
+// element's struct_size (see the array rule in plugin.h), so elements written
+// by a newer peer (longer) or an older one (shorter) still line up. Read the
+// members of the result only after RPORT_FITS says they are there.
+template <class T>
+const T& element(const T* array, size_t i) noexcept {
+    const size_t stride = array[0].struct_size;
+    return *reinterpret_cast<const T*>(reinterpret_cast<const char*>(array) + i * stride);
+}
+
 // Copies a C record into C++ values.
 inline AuthRecord toRecord(const rport_auth_record& r) {
     AuthRecord out;
@@ -181,7 +191,7 @@ inline ListQuery toQuery(const rport_list_query& q) {
     out.offset = q.offset;
     out.limit = q.limit;
     for (size_t i = 0; i < q.condition_count; ++i) {
-        const rport_id_match& c = q.conditions[i];
+        const rport_id_match& c = element(q.conditions, i);
         IdMatch m;
         m.all = RPORT_FITS(c, rport_id_match, mode) && c.mode == RPORT_MATCH_ALL;
         if (RPORT_FITS(c, rport_id_match, pattern_count))

@@ -1,0 +1,237 @@
+#include "plugin_host/HostServices.h"
+
+#include <Poco/Logger.h>
+#include <Poco/Message.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cstring>
+#include <rport/password.hpp>
+#include <rport/types.hpp>
+
+#include "plugin_host/PluginAttribution.h"
+
+// Every function in this file is called by plugins through C function
+// pointers, so none may let an exception escape: each catches everything.
+
+namespace rportd::plugin_host {
+
+namespace {
+
+using rport::sdk::str;
+using rport::sdk::view;
+namespace password = rport::sdk::password;
+
+std::atomic<unsigned> gBcryptCost{10};
+
+Poco::Message::Priority priorityFor(int32_t level) noexcept {
+    if (level <= RPORT_LOG_ERROR) return Poco::Message::PRIO_ERROR;
+    if (level == RPORT_LOG_WARNING) return Poco::Message::PRIO_WARNING;
+    if (level == RPORT_LOG_INFO) return Poco::Message::PRIO_INFORMATION;
+    return Poco::Message::PRIO_DEBUG;
+}
+
+// A plugin's text goes into our log files: control characters (a newline
+// above all) would let it forge log lines, so they become spaces.
+std::string printable(std::string_view text) {
+    std::string out(text);
+    std::replace_if(
+        out.begin(), out.end(),
+        [](char c) {
+            const auto u = static_cast<unsigned char>(c);
+            return (u < 0x20 && c != '\t') || u == 0x7f;
+        },
+        ' ');
+    return out;
+}
+
+InstanceContext* context(rport_host_ctx* ctx) noexcept { return InstanceContext::from(ctx); }
+
+void logService(rport_host_ctx* ctx, int32_t level, rport_str message) {
+    try {
+        const Poco::Message::Priority priority = priorityFor(level);
+        if (InstanceContext* instance = context(ctx)) {
+            Poco::Logger& logger = instance->logger();
+            if (logger.is(priority))
+                logger.log(Poco::Message(
+                    logger.name(), instance->label() + ": " + printable(view(message)), priority));
+            return;
+        }
+        // No instance: the plugin as a whole (entry, timers), or nobody we know.
+        const std::string* plugin = PluginAttribution::current();
+        Poco::Logger& logger =
+            Poco::Logger::get(plugin ? "plugin." + *plugin : std::string("plugins"));
+        if (logger.is(priority))
+            logger.log(Poco::Message(logger.name(), printable(view(message)), priority));
+    } catch (...) {
+    }
+}
+
+int32_t configGetService(rport_host_ctx* ctx, rport_str key, rport_str* value) {
+    if (!value) return RPORT_E_INVALID;
+    InstanceContext* instance = context(ctx);
+    if (!instance) return RPORT_E_NOT_FOUND;
+    std::optional<std::string_view> found = instance->setting(view(key));
+    if (!found) return RPORT_E_NOT_FOUND;
+    *value = str(*found);
+    return RPORT_OK;
+}
+
+void configKeysService(rport_host_ctx* ctx, void (*each)(void* arg, rport_str key), void* arg) {
+    InstanceContext* instance = context(ctx);
+    if (!instance || !each) return;
+    for (const auto& setting : instance->settings()) each(arg, str(setting.first));
+}
+
+rport_str dataDirService(rport_host_ctx* ctx) {
+    InstanceContext* instance = context(ctx);
+    return instance ? str(instance->dataDir()) : rport_str{nullptr, 0};
+}
+
+rport_str instanceKindService(rport_host_ctx* ctx) {
+    InstanceContext* instance = context(ctx);
+    return instance ? str(instance->kind()) : rport_str{nullptr, 0};
+}
+
+int32_t secretEqualService(rport_str a, rport_str b) {
+    return password::constantTimeEqual(view(a), view(b)) ? 1 : 0;
+}
+
+int32_t passwordHashService(rport_str plain, char* buffer, size_t capacity, size_t* length) {
+    try {
+        if (!buffer || !length) return RPORT_E_INVALID;
+        // crypt(3) takes a C string: a NUL inside would silently cut it.
+        if (view(plain).find('\0') != std::string_view::npos) return RPORT_E_INVALID;
+        std::optional<std::string> hash = password::hashBcrypt(view(plain), gBcryptCost.load());
+        if (!hash) return RPORT_E_INTERNAL;
+        if (hash->size() + 1 > capacity) return RPORT_E_INVALID;
+        std::memcpy(buffer, hash->c_str(), hash->size() + 1);
+        *length = hash->size();
+        return RPORT_OK;
+    } catch (...) {
+        return RPORT_E_INTERNAL;
+    }
+}
+
+int32_t passwordVerifyService(rport_str hash, rport_str presented) {
+    try {
+        switch (password::verifyHash(view(hash), view(presented))) {
+            case password::Verdict::Match:
+                return RPORT_OK;
+            case password::Verdict::Mismatch:
+                return RPORT_E_DENIED;
+            case password::Verdict::Unsupported:
+                break;
+        }
+        return RPORT_E_INVALID;
+    } catch (...) {
+        return RPORT_E_INTERNAL;
+    }
+}
+
+void certChangedService(rport_host_ctx* ctx) {
+    if (InstanceContext* instance = context(ctx)) instance->notifyCertChanged();
+}
+
+int32_t http01PublishService(rport_host_ctx* ctx, rport_str token, rport_str keyAuthorization) {
+    try {
+        InstanceContext* instance = context(ctx);
+        if (!instance) return RPORT_E_INVALID;
+        if (!Http01Tokens::isValidToken(view(token)) ||
+            !Http01Tokens::isValidKeyAuthorization(view(keyAuthorization)))
+            return RPORT_E_INVALID;
+        return instance->publishHttp01(view(token), view(keyAuthorization)) ? RPORT_OK
+                                                                            : RPORT_E_UNAVAILABLE;
+    } catch (...) {
+        return RPORT_E_INTERNAL;
+    }
+}
+
+int32_t http01WithdrawService(rport_host_ctx* ctx, rport_str token) {
+    try {
+        InstanceContext* instance = context(ctx);
+        if (!instance || !Http01Tokens::isValidToken(view(token))) return RPORT_E_INVALID;
+        return instance->services().http01Tokens().withdraw(view(token)) ? RPORT_OK
+                                                                         : RPORT_E_NOT_FOUND;
+    } catch (...) {
+        return RPORT_E_INTERNAL;
+    }
+}
+
+int32_t timerStartService(rport_host_ctx* ctx, uint32_t delayMs, uint32_t periodMs,
+                          rport_timer_fn fire, void* arg, uint64_t* id) {
+    try {
+        InstanceContext* instance = context(ctx);
+        if (!instance || !fire || !id) return RPORT_E_INVALID;
+        // Log lines the callback writes without a ctx still name the plugin.
+        auto callback = [plugin = instance->identity().pluginName, fire, arg] {
+            PluginAttribution attribution(plugin);
+            fire(arg);
+        };
+        std::optional<uint64_t> started = instance->startTimer(
+            std::chrono::milliseconds(delayMs), std::chrono::milliseconds(periodMs), callback);
+        if (!started) return RPORT_E_UNAVAILABLE;
+        *id = *started;
+        return RPORT_OK;
+    } catch (...) {
+        return RPORT_E_INTERNAL;
+    }
+}
+
+int32_t timerCancelService(rport_host_ctx* ctx, uint64_t id) {
+    try {
+        InstanceContext* instance = context(ctx);
+        if (!instance) return RPORT_E_INVALID;
+        return instance->cancelTimer(id) ? RPORT_OK : RPORT_E_NOT_FOUND;
+    } catch (...) {
+        return RPORT_E_INTERNAL;
+    }
+}
+
+rport_host_v1 makeTable() noexcept {
+    rport_host_v1 t;
+    std::memset(&t, 0, sizeof t);
+    t.struct_size = sizeof t;
+    t.abi_major = RPORT_ABI_MAJOR;
+    t.abi_minor = RPORT_ABI_MINOR;
+    t.log = &logService;
+    t.config_get = &configGetService;
+    t.config_keys = &configKeysService;
+    t.data_dir = &dataDirService;
+    t.instance_kind = &instanceKindService;
+    t.secret_equal = &secretEqualService;
+    t.password_hash = &passwordHashService;
+    t.password_verify = &passwordVerifyService;
+    t.cert_changed = &certChangedService;
+    t.http01_publish = &http01PublishService;
+    t.http01_withdraw = &http01WithdrawService;
+    t.timer_start = &timerStartService;
+    t.timer_cancel = &timerCancelService;
+    return t;
+}
+
+}  // namespace
+
+HostServices::HostServices(HostOptions options) : _options(std::move(options)) {
+    setBcryptCost(_options.bcryptCost);
+}
+
+HostServices::~HostServices() = default;
+
+const rport_host_v1* HostServices::table() noexcept {
+    // Function-local, so a plugin loaded from another static initialiser
+    // still finds it filled in.
+    static const rport_host_v1 table = makeTable();
+    return &table;
+}
+
+unsigned HostServices::bcryptCost() noexcept { return gBcryptCost.load(); }
+
+void HostServices::setBcryptCost(unsigned cost) noexcept { gBcryptCost.store(cost); }
+
+std::unique_ptr<InstanceContext> HostServices::makeContext(InstanceIdentity identity,
+                                                           Settings settings) {
+    return std::make_unique<InstanceContext>(*this, std::move(identity), std::move(settings));
+}
+
+}  // namespace rportd::plugin_host
