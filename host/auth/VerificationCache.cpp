@@ -1,15 +1,30 @@
 #include "auth/VerificationCache.h"
 
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
-#include <openssl/rand.h>
+#include <Poco/HMACEngine.h>
+#include <Poco/RandomStream.h>
+#include <Poco/SHA2Engine.h>
 
 #include <stdexcept>
 
 namespace rportd::auth {
 
+namespace {
+// Poco's HMACEngine needs the block and digest sizes as constants, which
+// SHA2Engine (unlike SHA1Engine) does not declare. Using Foundation's SHA-256
+// keeps OpenSSL out of the host until TLS needs it.
+class Sha256ForHmac : public Poco::SHA2Engine {
+public:
+    enum { BLOCK_SIZE = 64, DIGEST_SIZE = 32 };
+    Sha256ForHmac() : Poco::SHA2Engine(Poco::SHA2Engine::SHA_256) {}
+};
+}  // namespace
+
 VerificationCache::VerificationCache(Options options) : _options(options) {
-    if (RAND_bytes(_hmacKey, sizeof _hmacKey) != 1) throw std::runtime_error("no randomness for the login cache key");
+    // /dev/urandom through Poco; a short read would leave a predictable key.
+    Poco::RandomInputStream random;
+    random.read(reinterpret_cast<char*>(_hmacKey), sizeof _hmacKey);
+    if (random.gcount() != static_cast<std::streamsize>(sizeof _hmacKey))
+        throw std::runtime_error("no randomness for the login cache key");
 }
 
 std::string VerificationCache::keyOf(std::string_view id, std::string_view storedHash,
@@ -22,11 +37,10 @@ std::string VerificationCache::keyOf(std::string_view id, std::string_view store
         message.append(reinterpret_cast<const char*>(&n), sizeof n);
         message.append(part);
     }
-    unsigned char mac[EVP_MAX_MD_SIZE];
-    unsigned int macLen = 0;
-    HMAC(EVP_sha256(), _hmacKey, sizeof _hmacKey, reinterpret_cast<const unsigned char*>(message.data()),
-         message.size(), mac, &macLen);
-    return std::string(reinterpret_cast<const char*>(mac), macLen);
+    Poco::HMACEngine<Sha256ForHmac> hmac(reinterpret_cast<const char*>(_hmacKey), sizeof _hmacKey);
+    hmac.update(message);
+    const Poco::DigestEngine::Digest& mac = hmac.digest();
+    return std::string(mac.begin(), mac.end());
 }
 
 void VerificationCache::eraseLocked(std::unordered_map<std::string, Line>::iterator it) {
