@@ -1,0 +1,100 @@
+#include "DiskFile.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <functional>
+#include <string_view>
+
+namespace rport::plugins::file_auth {
+namespace {
+
+int64_t nanoseconds(const struct timespec& t) noexcept {
+    return static_cast<int64_t>(t.tv_sec) * 1000000000 + t.tv_nsec;
+}
+
+}  // namespace
+
+bool FileStamp::sameVersionAs(const FileStamp& other) const noexcept {
+    if (exists != other.exists) return false;
+    if (!exists) return true;
+    return device == other.device && inode == other.inode && size == other.size &&
+           modifiedNs == other.modifiedNs && changedNs == other.changedNs;
+}
+
+FileStamp stampOf(const struct stat& st) noexcept {
+    FileStamp s;
+    s.exists = true;
+    s.device = st.st_dev;
+    s.inode = st.st_ino;
+    s.size = st.st_size;
+    s.modifiedNs = nanoseconds(st.st_mtim);
+    s.changedNs = nanoseconds(st.st_ctim);
+    s.mode = st.st_mode;
+    s.owner = st.st_uid;
+    s.group = st.st_gid;
+    return s;
+}
+
+FileStamp statPath(const std::string& path) noexcept {
+    struct stat st {};
+    if (::stat(path.c_str(), &st) != 0) return FileStamp{};
+    return stampOf(st);
+}
+
+FileContent readWholeFile(const std::string& path) {
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) throw FileAccessError(systemMessage(errno));
+    struct Closer {
+        int fd;
+        ~Closer() { ::close(fd); }
+    } closer{fd};
+
+    struct stat st {};
+    if (::fstat(fd, &st) != 0) throw FileAccessError(systemMessage(errno));
+    if (!S_ISREG(st.st_mode)) throw FileAccessError("not a regular file");
+
+    FileContent content;
+    content.stamp = stampOf(st);
+    // The size is a hint only: the file may grow or shrink while we read.
+    content.text.resize(static_cast<size_t>(st.st_size) + 1);
+    size_t used = 0;
+    for (;;) {
+        if (used == content.text.size()) content.text.resize(content.text.size() * 2 + 4096);
+        const ssize_t n = ::read(fd, &content.text[used], content.text.size() - used);
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            throw FileAccessError(systemMessage(errno));
+        }
+        if (n == 0) break;
+        used += static_cast<size_t>(n);
+    }
+    content.text.resize(used);
+    return content;
+}
+
+uint64_t contentFingerprint(const std::string& text) noexcept {
+    return std::hash<std::string_view>{}(text);
+}
+
+std::string directoryOf(const std::string& path) {
+    const size_t slash = path.find_last_of('/');
+    if (slash == std::string::npos) return ".";
+    if (slash == 0) return "/";
+    return path.substr(0, slash);
+}
+
+std::string fileNameOf(const std::string& path) {
+    const size_t slash = path.find_last_of('/');
+    return slash == std::string::npos ? path : path.substr(slash + 1);
+}
+
+std::string systemMessage(int error) {
+    char buffer[256];
+    // The GNU strerror_r returns the message, which may or may not be buffer.
+    return ::strerror_r(error, buffer, sizeof buffer);
+}
+
+}  // namespace rport::plugins::file_auth

@@ -1,0 +1,26 @@
+#pragma once
+// The settings rportd hands the file plugin.
+#include <chrono>
+#include <rport/plugin.hpp>
+#include <string>
+
+namespace rport::plugins::file_auth {
+
+struct FileStoreSettings {
+    // "path": the JSON file ([server] auth_file). Required.
+    std::string path;
+    // "write": [server] auth_write. The host refuses API writes itself when it
+    // is false; the store only uses it to avoid touching the directory (lock
+    // file, clean-up) when it will never write.
+    bool writesExpected = true;
+    // "inotify" (default true): watch the directory for prompt reloads.
+    bool useInotify = true;
+    // "check_interval_ms" (default 2000, 0 = off): how often the file's stamp is
+    // compared as a safety net for changes inotify cannot report.
+    std::chrono::milliseconds checkInterval{2000};
+};
+
+// Throws rport::sdk::Error(RPORT_E_INVALID) naming a missing or malformed setting.
+FileStoreSettings readSettings(const sdk::Host& host);
+
+}  // namespace rport::plugins::file_auth
