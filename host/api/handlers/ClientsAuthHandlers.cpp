@@ -118,9 +118,11 @@ void addClientsAuthRoutes(Router& router, ClientAuthStore& store, clients::Clien
             record.secret = *hash;
             record.secretKind = RPORT_SECRET_HASHED;
         } else {
+            // Stored as given. A value that is already a bcrypt hash (say from
+            // rportd --hash-password) is kept as that hash: the client logs in
+            // with the password behind it.
             record.secret = password;
-            // A plaintext secret that happens to look like a hash stays plaintext.
-            record.secretKind = RPORT_SECRET_PLAIN;
+            record.secretKind = RPORT_SECRET_AUTO;
         }
         auto r = store.add(record);
         if (r.code == RPORT_E_EXISTS)
@@ -128,6 +130,7 @@ void addClientsAuthRoutes(Router& router, ClientAuthStore& store, clients::Clien
         if (r.code == RPORT_E_READ_ONLY)
             throw ApiError(403, kCodeReadOnly, "Client authentication has been attached in read-only mode.",
                            r.message);
+        if (r.code == RPORT_E_INVALID) throw ApiError(400, kCodeInvalidRequest, "Invalid client auth.", r.message);
         if (!r.ok()) throwStoreFailure(r);
         log().information("ClientAuth \"%s\" created.", record.id);
         sendEmpty(ctx.response, 201);
