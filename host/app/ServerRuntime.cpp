@@ -8,6 +8,7 @@
 
 #include <rport/plugin.h>
 
+#include <set>
 #include <stdexcept>
 
 #include "api/handlers/ClientsAuthHandlers.h"
@@ -84,6 +85,12 @@ void ServerRuntime::prepare(bool createTables) {
         _apiAuth.set(createAuth(RPORT_KIND_API_AUTH, *plugins.api_auth, createTables));
         _apiUsers = std::make_unique<PluginApiUsers>(_apiAuth, &_apiLoginCache);
     }
+    // Plugins no role uses, and the libraries they pulled in, leave memory.
+    std::set<std::pair<std::string, std::string>> selected;
+    if (auto c = _clientAuth.get()) selected.emplace(RPORT_KIND_CLIENT_AUTH, c->name());
+    if (auto a = _apiAuth.get()) selected.emplace(RPORT_KIND_API_AUTH, a->name());
+    _registry->retainOnly(selected);
+
     if (plugins.api_cert)
         throw std::runtime_error("API TLS (" + plugins.api_cert->origin +
                                  ") is not available in this rportd build yet; refusing to serve the API over "

@@ -83,6 +83,26 @@ LoadReport PluginRegistry::loadDirectory(const std::string& directory) {
     return report;
 }
 
+size_t PluginRegistry::retainOnly(const std::set<std::pair<std::string, std::string>>& selected) {
+    std::lock_guard<std::mutex> lock(_mutex);
+    size_t released = 0;
+    for (auto it = _plugins.begin(); it != _plugins.end();) {
+        const LoadedPlugin& plugin = **it;
+        bool used = std::any_of(plugin.backends.begin(), plugin.backends.end(),
+                                [&](const BackendEntry& b) { return selected.count(Key(b.kind, b.name)) > 0; });
+        if (used) {
+            ++it;
+            continue;
+        }
+        for (const BackendEntry& b : plugin.backends) _backends.erase(Key(b.kind, b.name));
+        _loadedPaths.erase(canonical(plugin.file));
+        pluginsLogger().debug("plugin " + plugin.file + " released: no configured role uses it");
+        it = _plugins.erase(it);
+        ++released;
+    }
+    return released;
+}
+
 LoadReport PluginRegistry::loadFile(const std::string& path) {
     LoadReport report;
     const fs::path parent = fs::path(path).parent_path();

@@ -87,6 +87,13 @@ public:
     // Every refusal since construction.
     std::vector<LoadFailure> failures() const;
 
+    // Forgets every plugin that offers none of the given (kind, name)
+    // backends; the images are unmapped once no instance uses them. rportd
+    // calls it after creating the configured backends, so plugins nobody
+    // selected (and the libraries they pulled in) cost no memory. Returns how
+    // many plugins were released.
+    size_t retainOnly(const std::set<std::pair<std::string, std::string>>& selected);
+
     HostServices& services() const noexcept { return _services; }
 
 private:
