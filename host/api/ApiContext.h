@@ -1,22 +1,22 @@
 #pragma once
-// What a handler gets: the request, the response, the path variables and the
-// authenticated user (null on public routes).
-#include <Poco/Net/HTTPServerRequest.h>
-#include <Poco/Net/HTTPServerResponse.h>
-
+// What a handler gets: the request, the response to fill, the path variables
+// and the authenticated user (null on public routes).
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
 #include "api/ApiUsers.h"
+#include "http/HttpRequest.h"
+#include "http/HttpResponse.h"
 
 namespace rportd::api {
 
 struct ApiContext {
-    Poco::Net::HTTPServerRequest& request;
-    Poco::Net::HTTPServerResponse& response;
-    std::vector<std::pair<std::string, std::string>> pathParams;
-    std::string query;  // the raw query string, without '?'
+    http::HttpRequest& request;
+    http::HttpResponse& response;
+    std::vector<std::pair<std::string, std::string>> pathParams;  // decoded
+    std::string_view query;  // the raw query string, without '?'
     const ApiUser* user = nullptr;
 
     // A path variable by name ({client_auth_id} → "client_auth_id"), or "".

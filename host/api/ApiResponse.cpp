@@ -2,23 +2,21 @@
 
 namespace rportd::api {
 
-void sendJson(Poco::Net::HTTPServerResponse& response, int status, std::string_view body) {
-    response.setStatusAndReason(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(status));
-    response.setContentType("application/json; charset=UTF-8");
-    response.sendBuffer(body.data(), body.size());
+void sendJson(http::HttpResponse& response, int status, std::string_view body) {
+    response.status = status;
+    response.headers.emplace_back("Content-Type", "application/json; charset=UTF-8");
+    response.body.assign(body.data(), body.size());
 }
 
-void sendError(Poco::Net::HTTPServerResponse& response, const ApiError& error) {
-    // Without keep-alive Poco closes the connection after this answer, so a
-    // request body we refused to read is never parsed as the next request.
-    if (error.closesConnection()) response.setKeepAlive(false);
+void sendError(http::HttpResponse& response, const ApiError& error) {
+    // A body we refused to read must not be parsed as the next request.
+    if (error.closesConnection()) response.closeConnection = true;
     sendJson(response, error.status(), error.body());
 }
 
-void sendEmpty(Poco::Net::HTTPServerResponse& response, int status) {
-    response.setStatusAndReason(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(status));
-    response.setContentLength(0);
-    response.send();
+void sendEmpty(http::HttpResponse& response, int status) {
+    response.status = status;
+    response.body.clear();
 }
 
 }  // namespace rportd::api

@@ -1,61 +1,32 @@
 #include "api/ApiServer.h"
 
-#include <Poco/Net/HTTPRequestHandler.h>
-#include <Poco/Net/HTTPRequestHandlerFactory.h>
-#include <Poco/Net/HTTPServerParams.h>
-#include <Poco/Thread.h>
+#include <Poco/Logger.h>
 
 namespace rportd::api {
 
-namespace {
-
-// Counts requests in flight so stop() knows when the server is quiet.
-class DispatchingHandler : public Poco::Net::HTTPRequestHandler {
-public:
-    DispatchingHandler(RequestDispatcher& d, std::atomic<int>& inFlight) : _d(d), _inFlight(inFlight) {}
-    void handleRequest(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response) override {
-        ++_inFlight;
-        _d.dispatch(request, response);
-        --_inFlight;
-    }
-
-private:
-    RequestDispatcher& _d;
-    std::atomic<int>& _inFlight;
-};
-
-}  // namespace
-
-class ApiServer::HandlerFactory : public Poco::Net::HTTPRequestHandlerFactory {
-public:
-    HandlerFactory(RequestDispatcher& d, std::atomic<int>& inFlight) : _d(d), _inFlight(inFlight) {}
-    Poco::Net::HTTPRequestHandler* createRequestHandler(const Poco::Net::HTTPServerRequest&) override {
-        return new DispatchingHandler(_d, _inFlight);
-    }
-
-private:
-    RequestDispatcher& _d;
-    std::atomic<int>& _inFlight;
-};
-
-ApiServer::ApiServer(Poco::Net::ServerSocket socket, RequestDispatcher& dispatcher,
-                     const ApiServerOptions& options)
-    : _pool(2, options.maxThreads), _port(socket.address().port()) {
-    auto* params = new Poco::Net::HTTPServerParams;
-    params->setMaxThreads(options.maxThreads);
-    params->setMaxQueued(options.maxQueued);
-    params->setKeepAlive(true);
-    params->setKeepAliveTimeout(options.keepAliveTimeout);
-    params->setMaxKeepAliveRequests(0);  // unlimited, like Go's net/http
-    _server = std::make_unique<Poco::Net::HTTPServer>(new HandlerFactory(dispatcher, _inFlight), _pool, socket,
-                                                      params);
+ApiServer::ApiServer(RequestDispatcher& dispatcher, const ApiServerOptions& options) {
+    http::HttpServerOptions http;
+    http.threads = options.threads;
+    http.maxBodyBytes = options.maxRequestBytes;
+    http.keepAliveTimeout = options.keepAliveTimeout;
+    http.errorLog = [](const std::string& message) { Poco::Logger::get("api-listener").error(message); };
+    _server = std::make_unique<http::HttpServer>(
+        http, [&dispatcher](http::HttpRequest& request, http::HttpResponse& response) {
+            dispatcher.dispatch(request, response);
+        });
 }
 
 ApiServer::~ApiServer() {
     try {
-        stop(Poco::Timespan(0));
+        stop(std::chrono::milliseconds(0));
     } catch (...) {
     }
+}
+
+std::string ApiServer::listen(const std::string& hostPort) {
+    _port = _server->listen(hostPort);
+    size_t colon = hostPort.rfind(':');
+    return (colon == std::string::npos ? hostPort : hostPort.substr(0, colon)) + ":" + std::to_string(_port);
 }
 
 void ApiServer::start() {
@@ -63,14 +34,10 @@ void ApiServer::start() {
     _running = true;
 }
 
-void ApiServer::stop(Poco::Timespan drain) {
+void ApiServer::stop(std::chrono::milliseconds drain) {
     if (!_running) return;
     _running = false;
-    _server->stop();  // no new connections
-    Poco::Timestamp started;
-    while (_inFlight.load() > 0 && !started.isElapsed(drain.totalMicroseconds())) Poco::Thread::sleep(10);
-    _server->stopAll(true);  // close idle keep-alive connections now
-    _pool.joinAll();
+    _server->stop(drain);
 }
 
 }  // namespace rportd::api

@@ -1,45 +1,42 @@
 #pragma once
-// The API listener: a Poco HTTPServer on a socket the app opens. The socket is
-// passed in so the HTTPS issue can hand over a SecureServerSocket without
-// touching anything here.
-#include <Poco/Net/HTTPServer.h>
-#include <Poco/Net/ServerSocket.h>
-#include <Poco/ThreadPool.h>
-#include <Poco/Timespan.h>
-
-#include <atomic>
+// The API listener: rportd's event-driven HTTP server with the API's
+// dispatcher as its handler. Listening is separate from starting so the app
+// can report a bind failure before anything runs.
+#include <chrono>
+#include <cstdint>
 #include <memory>
+#include <string>
 
 #include "api/RequestDispatcher.h"
+#include "http/HttpServer.h"
 
 namespace rportd::api {
 
 struct ApiServerOptions {
-    // Poco serves a keep-alive connection on one thread for its whole life, so
-    // the pool must be larger than the number of concurrent clients.
-    int maxThreads = 256;
-    int maxQueued = 1024;
-    Poco::Timespan keepAliveTimeout = Poco::Timespan(15, 0);
+    // Handlers run on these threads; a handler waiting on a database holds one.
+    int threads = 8;
+    // [api] max_request_bytes: larger bodies are refused unread.
+    size_t maxRequestBytes = 10240;
+    std::chrono::milliseconds keepAliveTimeout{15000};
 };
 
 class ApiServer {
 public:
-    ApiServer(Poco::Net::ServerSocket socket, RequestDispatcher& dispatcher, const ApiServerOptions& options);
+    ApiServer(RequestDispatcher& dispatcher, const ApiServerOptions& options);
     ~ApiServer();
 
+    // Binds "host:port" (port 0 picks one) and returns "host:actualport".
+    // Throws std::runtime_error("cannot listen on <addr>: <reason>").
+    std::string listen(const std::string& hostPort);
     void start();
-    // Stops accepting, lets requests in flight finish (up to drain), then
-    // closes the remaining idle keep-alive connections.
-    void stop(Poco::Timespan drain = Poco::Timespan(5, 0));
+    // Stops accepting, lets requests in flight finish (up to drain), closes
+    // the remaining keep-alive connections.
+    void stop(std::chrono::milliseconds drain = std::chrono::milliseconds(5000));
     uint16_t port() const { return _port; }
 
 private:
-    class HandlerFactory;
-
-    std::atomic<int> _inFlight{0};
-    Poco::ThreadPool _pool;
-    std::unique_ptr<Poco::Net::HTTPServer> _server;
-    uint16_t _port;
+    std::unique_ptr<http::HttpServer> _server;
+    uint16_t _port = 0;
     bool _running = false;
 };
 

@@ -23,19 +23,10 @@ ApiError tooLarge(size_t limit) {
 }  // namespace
 
 Poco::JSON::Object::Ptr readJsonObject(ApiContext& ctx, size_t limit) {
-    auto& request = ctx.request;
-    if (request.hasContentLength() && request.getContentLength64() > static_cast<Poco::Int64>(limit))
-        throw tooLarge(limit);
-
-    std::string body;
-    std::istream& in = request.stream();
-    char buf[4096];
-    while (in) {
-        in.read(buf, sizeof buf);
-        body.append(buf, static_cast<size_t>(in.gcount()));
-        // Chunked bodies have no length up front: stop reading at the limit.
-        if (body.size() > limit) throw tooLarge(limit);
-    }
+    // The server stops reading a body over its limit (the same number) and
+    // flags it; the size check here also covers a smaller limit.
+    if (ctx.request.bodyTooLarge || ctx.request.body.size() > limit) throw tooLarge(limit);
+    const std::string& body = ctx.request.body;
     if (body.find_first_not_of(" \t\r\n") == std::string::npos)
         throw ApiError(400, kCodeInvalidRequest, "Missing body with json data.");
 

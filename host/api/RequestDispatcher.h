@@ -4,11 +4,11 @@
 // (HTTP Basic), the Administrators check, then the handler. Every failure,
 // including an unexpected exception, becomes a JSON error; nothing escapes.
 #include <Poco/Logger.h>
-#include <Poco/Net/HTTPServerRequest.h>
-#include <Poco/Net/HTTPServerResponse.h>
 
 #include "api/ApiUsers.h"
 #include "api/Router.h"
+#include "http/HttpRequest.h"
+#include "http/HttpResponse.h"
 
 namespace rportd::api {
 
@@ -16,11 +16,11 @@ class RequestDispatcher {
 public:
     RequestDispatcher(const Router& router, ApiUserDirectory& users);
 
-    void dispatch(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response) noexcept;
+    void dispatch(http::HttpRequest& request, http::HttpResponse& response) noexcept;
 
 private:
     // Returns the user, or throws ApiError 401/503.
-    ApiUser authenticate(Poco::Net::HTTPServerRequest& request);
+    ApiUser authenticate(const http::HttpRequest& request);
 
     const Router& _router;
     ApiUserDirectory& _users;

@@ -2,9 +2,6 @@
 
 #include <Poco/File.h>
 #include <Poco/Logger.h>
-#include <Poco/Net/NetException.h>
-#include <Poco/Net/ServerSocket.h>
-#include <Poco/Net/SocketAddress.h>
 
 #include <rport/plugin.h>
 
@@ -126,18 +123,6 @@ void ServerRuntime::start() {
         Poco::Logger::get("server").information("API disabled: [api] address is empty");
         return;
     }
-    Poco::Net::ServerSocket socket;
-    try {
-        Poco::Net::SocketAddress address(_cfg.api.address);
-        // SO_REUSEADDR so a restart does not wait for TIME_WAIT, but never
-        // SO_REUSEPORT (Poco's two-argument bind sets it): a second rportd on
-        // the same address must fail, not share the port.
-        socket.bind(address, true, false);
-        socket.listen(1024);
-    } catch (const Poco::Exception& e) {
-        throw std::runtime_error("API: cannot listen on " + _cfg.api.address + ": " + e.displayText());
-    }
-
     api::addStatusRoute(
         _router, [this] { return statusInfo(); },
         [this] {
@@ -154,9 +139,17 @@ void ServerRuntime::start() {
         api::addClientsAuthRoutes(_router, *_clientAuthStore, _clients, options);
     }
     _dispatcher = std::make_unique<api::RequestDispatcher>(_router, *_apiUsers);
-    _api = std::make_unique<api::ApiServer>(socket, *_dispatcher, api::ApiServerOptions{});
+    api::ApiServerOptions options;
+    options.maxRequestBytes = static_cast<size_t>(_cfg.api.max_request_bytes);
+    _api = std::make_unique<api::ApiServer>(*_dispatcher, options);
+    std::string listening;
+    try {
+        listening = _api->listen(_cfg.api.address);
+    } catch (const std::exception& e) {
+        throw std::runtime_error(std::string("API: ") + e.what());
+    }
     _api->start();
-    Poco::Logger::get("api-listener").information("API Listening on %s...", socket.address().toString());
+    Poco::Logger::get("api-listener").information("API Listening on %s...", listening);
 }
 
 void ServerRuntime::recreate(BackendSlot<plugin_host::AuthBackend>& slot, const char* kind,

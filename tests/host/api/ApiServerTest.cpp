@@ -100,8 +100,8 @@ public:
         router.add("POST", "/api/v1/clients-auth", Access::Administrators, [](ApiContext& c) { sendEmpty(c.response, 201); });
         router.add("GET", "/api/v1/boom", Access::Public, [](ApiContext&) { throw std::runtime_error("kaputt"); });
         dispatcher = std::make_unique<RequestDispatcher>(router, users);
-        Poco::Net::ServerSocket socket(Poco::Net::SocketAddress("127.0.0.1", 0));
-        server = std::make_unique<ApiServer>(socket, *dispatcher, ApiServerOptions{});
+        server = std::make_unique<ApiServer>(*dispatcher, ApiServerOptions{});
+        server->listen("127.0.0.1:0");
         server->start();
     }
 
