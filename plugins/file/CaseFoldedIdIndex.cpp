@@ -24,10 +24,10 @@ std::optional<LiteralPattern> literalPatternOf(std::string_view pattern) {
     return LiteralPattern{fold(pattern.substr(0, star)), false};
 }
 
-CaseFoldedIdIndex::CaseFoldedIdIndex(const std::vector<Credential>& entries) {
-    _keys.reserve(entries.size());
-    for (size_t i = 0; i < entries.size(); ++i)
-        _keys.emplace_back(fold(entries[i].id), static_cast<uint32_t>(i));
+CaseFoldedIdIndex::CaseFoldedIdIndex(const std::vector<std::string_view>& ids) {
+    _keys.reserve(ids.size());
+    for (size_t i = 0; i < ids.size(); ++i)
+        _keys.emplace_back(fold(ids[i]), static_cast<uint32_t>(i));
     std::sort(_keys.begin(), _keys.end());
 }
 

@@ -7,8 +7,6 @@
 #include <utility>
 #include <vector>
 
-#include "Credential.h"
-
 namespace rport::plugins::file_auth {
 
 // A list pattern the index can answer: "abc*" (prefix) or "abc" (whole id).
@@ -25,10 +23,10 @@ std::optional<LiteralPattern> literalPatternOf(std::string_view pattern);
 // ignores) and sorted, so all ids sharing a folded prefix sit side by side.
 class CaseFoldedIdIndex {
 public:
-    explicit CaseFoldedIdIndex(const std::vector<Credential>& entries);
+    explicit CaseFoldedIdIndex(const std::vector<std::string_view>& ids);
 
-    // Positions (into the entries the index was built from) of the ids the
-    // pattern matches, ascending, i.e. in the entries' own order.
+    // Positions (into the ids the index was built from) of the ids the
+    // pattern matches, ascending, i.e. in the ids' own order.
     std::vector<uint32_t> positionsMatching(const LiteralPattern& pattern) const;
     // How many ids the pattern matches, without collecting them.
     size_t countMatching(const LiteralPattern& pattern) const;

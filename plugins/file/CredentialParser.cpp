@@ -1,58 +1,15 @@
 #include "CredentialParser.h"
 
-#include <Poco/Exception.h>
-#include <Poco/JSON/Parser.h>
 #include <Poco/SharedPtr.h>
 
 #include <algorithm>
-#include <sstream>
 #include <utility>
 
 #include "CredentialCollector.h"
+#include "JsonParse.h"
 
 namespace rport::plugins::file_auth {
 namespace {
-
-constexpr std::string_view kUtf8Bom = "\xEF\xBB\xBF";
-
-// "line L, column C" of a byte offset; columns count characters, not bytes.
-std::string lineAndColumn(std::string_view text, size_t offset) {
-    offset = std::min(offset, text.size());
-    size_t line = 1;
-    size_t column = 1;
-    for (size_t i = 0; i < offset; ++i) {
-        const auto byte = static_cast<unsigned char>(text[i]);
-        if (byte == '\n') {
-            ++line;
-            column = 1;
-        } else if ((byte & 0xC0) != 0x80) {  // UTF-8 continuation bytes do not start a character
-            ++column;
-        }
-    }
-    return "line " + std::to_string(line) + ", column " + std::to_string(column);
-}
-
-// Poco's messages carry no position. Parsing from a stream again reveals it:
-// the parser consumes bytes one at a time, so the stream stops just past the
-// offending byte. A space is appended so that an error in the last byte still
-// leaves one byte unread and cannot be mistaken for running out of text;
-// running out of text then points just past the end. This second pass runs
-// only for broken files.
-std::string describeSyntaxError(const std::string& json, size_t skippedPrefix,
-                                std::string_view original, const std::string& message) {
-    std::istringstream in(json + " ");
-    size_t consumed = json.size() + 1;
-    try {
-        Poco::JSON::Parser parser(Poco::SharedPtr<CredentialCollector>(new CredentialCollector));
-        parser.parse(in);
-    } catch (const Poco::Exception&) {
-        in.clear();  // at end of input tellg() reports -1 until the state is cleared
-        const auto where = in.tellg();
-        if (where >= 0) consumed = static_cast<size_t>(where);
-    }
-    const size_t offending = std::min(consumed > 0 ? consumed - 1 : 0, json.size());
-    return "invalid JSON at " + lineAndColumn(original, skippedPrefix + offending) + ": " + message;
-}
 
 // Sorts by id and keeps the last value of an id written more than once, the
 // way a JSON object decoded into a map behaves in the original server.
@@ -76,19 +33,10 @@ ParsedCredentials sortAndDeduplicate(std::vector<Credential> inDocumentOrder) {
 }  // namespace
 
 ParsedCredentials parseCredentialText(const std::string& text) {
-    const size_t bom =
-        std::string_view(text).substr(0, kUtf8Bom.size()) == kUtf8Bom ? kUtf8Bom.size() : 0;
-    const std::string withoutBom = bom ? text.substr(bom) : std::string();
-    const std::string& json = bom ? withoutBom : text;
-
+    // A streaming handler: a file of 100,000 entries never becomes a document tree.
     Poco::SharedPtr<CredentialCollector> collector(new CredentialCollector);
-    try {
-        Poco::JSON::Parser parser(collector);
-        parser.parse(json);
-    } catch (const Poco::Exception& e) {
-        throw CredentialFormatError(describeSyntaxError(json, bom, text, e.message()));
-    }
-    if (!collector->problem().empty()) throw CredentialFormatError(collector->problem());
+    parseJsonText(text, collector);
+    if (!collector->problem().empty()) throw FileFormatError(collector->problem());
     return sortAndDeduplicate(collector->takeEntries());
 }
 

@@ -44,6 +44,11 @@ FileStamp statPath(const std::string& path) noexcept {
     return stampOf(st);
 }
 
+bool isMissing(const std::string& path) noexcept {
+    struct stat st {};
+    return ::lstat(path.c_str(), &st) != 0 && errno == ENOENT;
+}
+
 FileContent readWholeFile(const std::string& path) {
     const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0) throw FileAccessError(systemMessage(errno));

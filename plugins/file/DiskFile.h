@@ -1,5 +1,5 @@
 #pragma once
-// Reading the credentials file and recognising which version of it is on disk.
+// Reading a store's file and recognising which version of it is on disk.
 #include <sys/stat.h>
 #include <sys/types.h>
 
@@ -30,6 +30,9 @@ struct FileStamp {
 FileStamp stampOf(const struct stat& st) noexcept;
 // The stamp of path (following symlinks); exists = false when it cannot be stat'ed.
 FileStamp statPath(const std::string& path) noexcept;
+// True only when nothing at all is at path (not even a dangling symlink); a
+// path that cannot be examined for another reason is not called missing.
+bool isMissing(const std::string& path) noexcept;
 
 // Reading failed; the message is the system's reason, e.g. "No such file or directory".
 class FileAccessError : public std::runtime_error {

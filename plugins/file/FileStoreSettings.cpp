@@ -28,11 +28,11 @@ std::chrono::milliseconds readMilliseconds(const sdk::Host& host, const char* ke
 
 }  // namespace
 
-FileStoreSettings readSettings(const sdk::Host& host) {
+FileStoreSettings readSettings(const sdk::Host& host, const std::string& fileTitle) {
     FileStoreSettings s;
     s.path = host.requireSetting("path");
     if (s.path.empty())
-        throw sdk::Error(RPORT_E_INVALID, "setting 'path' must name the client auth file");
+        throw sdk::Error(RPORT_E_INVALID, "setting 'path' must name the " + fileTitle);
     s.writesExpected = host.flag("write", true);
     s.useInotify = host.flag("inotify", true);
     s.checkInterval = readMilliseconds(host, "check_interval_ms", s.checkInterval);

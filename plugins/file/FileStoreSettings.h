@@ -1,5 +1,5 @@
 #pragma once
-// The settings rportd hands the file plugin.
+// The settings rportd hands either store of the file plugin.
 #include <chrono>
 #include <rport/plugin.hpp>
 #include <string>
@@ -7,11 +7,11 @@
 namespace rport::plugins::file_auth {
 
 struct FileStoreSettings {
-    // "path": the JSON file ([server] auth_file). Required.
+    // "path": the JSON file ([server] auth_file or [api] auth_file). Required.
     std::string path;
-    // "write": [server] auth_write. The host refuses API writes itself when it
-    // is false; the store only uses it to avoid touching the directory (lock
-    // file, clean-up) when it will never write.
+    // "write": [server] auth_write for client credentials. The host refuses API
+    // writes itself when it is false; the store only uses it to avoid touching
+    // the directory (lock file, clean-up) when it will never write.
     bool writesExpected = true;
     // "inotify" (default true): watch the directory for prompt reloads.
     bool useInotify = true;
@@ -20,7 +20,8 @@ struct FileStoreSettings {
     std::chrono::milliseconds checkInterval{2000};
 };
 
-// Throws rport::sdk::Error(RPORT_E_INVALID) naming a missing or malformed setting.
-FileStoreSettings readSettings(const sdk::Host& host);
+// Throws rport::sdk::Error(RPORT_E_INVALID) naming a missing or malformed
+// setting; fileTitle ("client auth file") says what 'path' should name.
+FileStoreSettings readSettings(const sdk::Host& host, const std::string& fileTitle);
 
 }  // namespace rport::plugins::file_auth

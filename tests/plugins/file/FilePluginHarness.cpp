@@ -13,8 +13,10 @@
 
 namespace rport::test::file_plugin {
 
-FilePluginHarness::FilePluginHarness()
-    : _path(_dir.file("clients-auth.json")), _host(std::make_unique<sdk::testing::FakeHost>()) {
+FilePluginHarness::FilePluginHarness(Backend backend)
+    : _backend(backend),
+      _path(_dir.file(backend == Backend::ClientAuth ? "clients-auth.json" : "api-users.json")),
+      _host(std::make_unique<sdk::testing::FakeHost>()) {
     _plugin = _host->open(FILE_PLUGIN_PATH);
 }
 
@@ -24,10 +26,13 @@ FilePluginHarness::~FilePluginHarness() {
 }
 
 std::unique_ptr<sdk::AuthClient> FilePluginHarness::open(const Settings& extra) {
-    Settings settings{{"path", _path}, {"write", "true"}};
+    Settings settings{{"path", _path}};
+    if (_backend == Backend::ClientAuth) settings["write"] = "true";
     for (const auto& [k, v] : extra) settings[k] = v;
     _host->settings = settings;
-    return _host->createAuth(_plugin, RPORT_KIND_CLIENT_AUTH, "file");
+    const char* kind =
+        _backend == Backend::ClientAuth ? RPORT_KIND_CLIENT_AUTH : RPORT_KIND_API_AUTH;
+    return _host->createAuth(_plugin, kind, "file");
 }
 
 sdk::Error FilePluginHarness::openFailure(const Settings& extra) {

@@ -17,9 +17,15 @@ namespace rport::test::file_plugin {
 using Settings = std::map<std::string, std::string>;
 using Credentials = std::map<std::string, std::string>;  // id -> password
 
+// Which of the plugin's two stores a harness drives.
+enum class Backend {
+    ClientAuth,  // client-auth/file: <dir>/clients-auth.json, settings path + write=true
+    ApiAuth,     // api-auth/file: <dir>/api-users.json, settings path only (as rportd passes)
+};
+
 class FilePluginHarness {
 public:
-    FilePluginHarness();
+    explicit FilePluginHarness(Backend backend = Backend::ClientAuth);
     ~FilePluginHarness();
     FilePluginHarness(const FilePluginHarness&) = delete;
     FilePluginHarness& operator=(const FilePluginHarness&) = delete;
@@ -27,11 +33,12 @@ public:
     sdk::testing::FakeHost& host() { return *_host; }
     const sdk::testing::LoadedPlugin& plugin() const { return _plugin; }
     const TempDir& dir() const { return _dir; }
-    // <scratch dir>/clients-auth.json
+    // <scratch dir>/clients-auth.json or <scratch dir>/api-users.json
     const std::string& path() const { return _path; }
 
-    // Creates a store for path() (or settings["path"]) with write=true plus
-    // the given settings. Throws rport::sdk::Error when creation fails.
+    // Creates a store for path() (or settings["path"]) with the backend's
+    // default settings plus the given ones. Throws rport::sdk::Error when
+    // creation fails.
     std::unique_ptr<sdk::AuthClient> open(const Settings& extra = {});
     // The creation error for these settings; fails the test if creation succeeds.
     sdk::Error openFailure(const Settings& extra = {});
@@ -56,6 +63,7 @@ public:
     size_t logCount(int32_t level, const std::string& needle) const;
 
 private:
+    const Backend _backend;
     TempDir _dir;
     std::string _path;
     std::unique_ptr<sdk::testing::FakeHost> _host;

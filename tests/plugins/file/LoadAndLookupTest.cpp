@@ -31,7 +31,7 @@ using Ids = std::vector<std::string>;
 
 class LoadAndLookupTest : public CppUnit::TestFixture {
     CPPUNIT_TEST_SUITE(LoadAndLookupTest);
-    CPPUNIT_TEST(offersOnlyAThreadSafeClientAuthBackend);
+    CPPUNIT_TEST(offersThreadSafeClientAndApiAuthBackends);
     CPPUNIT_TEST(looksUpIdsExactlyAndCaseSensitively);
     CPPUNIT_TEST(returnsBcryptEntriesVerbatimAsAuto);
     CPPUNIT_TEST(listsInByteOrderOfIds);
@@ -52,16 +52,20 @@ public:
     void setUp() override { h = std::make_unique<FilePluginHarness>(); }
     void tearDown() override { h.reset(); }
 
-    void offersOnlyAThreadSafeClientAuthBackend() {
+    void offersThreadSafeClientAndApiAuthBackends() {
         const rport_plugin_v1* d = h->plugin().descriptor;
         CPPUNIT_ASSERT_EQUAL(std::string("file"), std::string(d->name));
         const rport_backend_v1* b = rport::sdk::findBackend(d, RPORT_KIND_CLIENT_AUTH, "file");
         CPPUNIT_ASSERT(b);
         CPPUNIT_ASSERT(b->flags & RPORT_BACKEND_THREADSAFE);
-        CPPUNIT_ASSERT(!rport::sdk::findBackend(d, RPORT_KIND_API_AUTH, "file"));
         // The host decides read-only mode; the store itself only reads secrets out.
         auto vt = static_cast<const rport_auth_v1*>(b->vtable);
         CPPUNIT_ASSERT(vt->verify == nullptr);
+        // [api] auth_file selects the same plugin's api-auth backend.
+        const rport_backend_v1* users = rport::sdk::findBackend(d, RPORT_KIND_API_AUTH, "file");
+        CPPUNIT_ASSERT(users);
+        CPPUNIT_ASSERT(users->flags & RPORT_BACKEND_THREADSAFE);
+        CPPUNIT_ASSERT(static_cast<const rport_auth_v1*>(users->vtable)->verify == nullptr);
     }
 
     void looksUpIdsExactlyAndCaseSensitively() {
