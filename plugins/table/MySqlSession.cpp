@@ -1,5 +1,7 @@
 #include "MySqlSession.h"
 
+#include "PinInMemory.h"
+
 #include <Poco/Data/MySQL/Connector.h>
 #include <mysql.h>
 // libmariadb's plugin header: the only way to give an open connection a read
@@ -79,6 +81,7 @@ void prepareMySqlClient(const TableSettings& settings) {
     std::call_once(clientInitialised, [&] {
         const std::string& path = settings.address.socketPath;
         if (!path.empty()) ::setenv("MYSQL_UNIX_PORT", path.c_str(), 1);
+        pinInMemory();
         Poco::Data::MySQL::Connector::registerConnector();
     });
 }

@@ -1,5 +1,7 @@
 #include "SqliteSession.h"
 
+#include "PinInMemory.h"
+
 #include <Poco/Data/SQLite/Connector.h>
 
 #include <mutex>
@@ -17,7 +19,10 @@ constexpr int kCacheKiB = 8192;
 
 void registerConnectorOnce() {
     static std::once_flag once;
-    std::call_once(once, [] { Poco::Data::SQLite::Connector::registerConnector(); });
+    std::call_once(once, [] {
+        pinInMemory();
+        Poco::Data::SQLite::Connector::registerConnector();
+    });
 }
 
 }  // namespace
