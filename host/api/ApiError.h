@@ -11,6 +11,7 @@ namespace rportd::api {
 // Codes of our own, for errors the original left without one. The original's
 // codes (ERR_CODE_CLIENT_AUTH_RO, ...) are used verbatim where they apply.
 inline constexpr const char* kCodeUnauthorized = "ERR_CODE_UNAUTHORIZED";
+inline constexpr const char* kCodePasswordExpired = "ERR_CODE_PASSWORD_EXPIRED";
 inline constexpr const char* kCodeForbidden = "ERR_CODE_FORBIDDEN";
 inline constexpr const char* kCodeRouteNotFound = "ERR_CODE_ROUTE_NOT_FOUND";
 inline constexpr const char* kCodeMethodNotAllowed = "ERR_CODE_METHOD_NOT_ALLOWED";

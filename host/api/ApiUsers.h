@@ -22,7 +22,8 @@ struct ApiUser {
 
 class ApiUserDirectory {
 public:
-    enum class Result { Authenticated, Rejected, Unavailable };
+    // PasswordExpired: right password, but the user must change it first.
+    enum class Result { Authenticated, Rejected, PasswordExpired, Unavailable };
 
     virtual ~ApiUserDirectory() = default;
     // Checks a username and password; fills user on success.

@@ -24,6 +24,10 @@ ApiUser RequestDispatcher::authenticate(const http::HttpRequest& request) {
     ApiUser user;
     switch (_users.authenticate(credentials->username, credentials->password, user)) {
         case ApiUserDirectory::Result::Authenticated: return user;
+        case ApiUserDirectory::Result::PasswordExpired:
+            // The original answers 500 here; it is the caller's credentials
+            // that need attention, so 401 with the original's words.
+            throw ApiError(401, kCodePasswordExpired, "password has expired, please change your password");
         case ApiUserDirectory::Result::Unavailable:
             throw ApiError(503, kCodeAuthBackendUnavailable, "user authentication backend unavailable");
         case ApiUserDirectory::Result::Rejected: break;

@@ -13,6 +13,9 @@ api::ApiUserDirectory::Result PluginApiUsers::authenticate(std::string_view user
     std::optional<rport::sdk::AuthRecord> record;
     switch (verifier.verify(username, password, &record)) {
         case VerifyResult::Match:
+            if (record)
+                for (const auto& [key, value] : record->attributes)
+                    if (key == "password_expired" && value == "true") return Result::PasswordExpired;
             user.username = std::string(username);
             user.groups = record ? std::move(record->groups) : std::vector<std::string>{};
             return Result::Authenticated;

@@ -35,6 +35,7 @@ public:
             user = ApiUser{"admin", {"Administrators"}};
             return Result::Authenticated;
         }
+        if (name == "expired" && password == "old") return Result::PasswordExpired;
         if (name == "viewer" && password == "secret:with:colons") {
             user = ApiUser{"viewer", {"Users"}};
             return Result::Authenticated;
@@ -62,6 +63,7 @@ class ApiServerTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(passwordsMayContainColons);
     CPPUNIT_TEST(nonAdministratorsGet403OnAdminRoutes);
     CPPUNIT_TEST(backendDownIs503);
+    CPPUNIT_TEST(expiredPasswordsAre401WithTheOriginalWords);
     CPPUNIT_TEST(handlerExceptionsBecomeJson500);
     CPPUNIT_TEST(malformedRequestsDoNotHurtTheServer);
     CPPUNIT_TEST(keepAliveServesManyRequestsOnOneConnection);
@@ -164,6 +166,14 @@ public:
         Reply r = call("GET", "/api/v1/status", "admin", "foobaz");
         CPPUNIT_ASSERT_EQUAL(503, r.status);
         CPPUNIT_ASSERT_EQUAL(std::string(kCodeAuthBackendUnavailable), firstErrorField(r.body, "code"));
+    }
+
+    void expiredPasswordsAre401WithTheOriginalWords() {
+        Reply r = call("GET", "/api/v1/status", "expired", "old");
+        CPPUNIT_ASSERT_EQUAL(401, r.status);
+        CPPUNIT_ASSERT_EQUAL(std::string("ERR_CODE_PASSWORD_EXPIRED"), firstErrorField(r.body, "code"));
+        CPPUNIT_ASSERT_EQUAL(std::string("password has expired, please change your password"),
+                             firstErrorField(r.body, "title"));
     }
 
     void handlerExceptionsBecomeJson500() {

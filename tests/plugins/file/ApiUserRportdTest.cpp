@@ -41,7 +41,9 @@ public:
                       "[\n {\"username\": \"admin\", \"password\": \"" + hashOf("pw") +
                           "\", \"groups\": [\"Administrators\"]},\n"
                           " {\"username\": \"viewer\", \"password\": \"" +
-                          hashOf("view-pw") + "\", \"groups\": [\"Users\"]}\n]\n",
+                          hashOf("view-pw") + "\", \"groups\": [\"Users\"]},\n"
+                          " {\"username\": \"stale\", \"password\": \"" + hashOf("stale-pw") +
+                          "\", \"groups\": [\"Administrators\"], \"password_expired\": true}\n]\n",
                       0600);
         const std::string config =
             dir.write("rportd.conf",
@@ -61,6 +63,11 @@ public:
                              httpCall(port, "GET", "/api/v1/status", "viewer", "view-pw").status);
         HttpReply denied = httpCall(port, "GET", "/api/v1/clients-auth", "viewer", "view-pw");
         CPPUNIT_ASSERT_EQUAL_MESSAGE(denied.body, 403, denied.status);
+
+        // The right password of a user who must change it first.
+        HttpReply expired = httpCall(port, "GET", "/api/v1/status", "stale", "stale-pw");
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(expired.body, 401, expired.status);
+        CPPUNIT_ASSERT(expired.body.find("password has expired") != std::string::npos);
 
         // Last, because a failed login locks the name out for a while.
         HttpReply wrong = httpCall(port, "GET", "/api/v1/status", "admin", "not-pw");
