@@ -35,13 +35,6 @@ constexpr int kQueryTimeoutMs = 60000;
 
 using Clock = std::chrono::steady_clock;
 
-std::string readFile(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::stringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
-
 bool executable(const std::string& path) { return ::access(path.c_str(), X_OK) == 0; }
 
 bool onPath(const std::string& tool) {

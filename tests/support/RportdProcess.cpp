@@ -19,13 +19,6 @@ namespace rport::test {
 
 namespace {
 
-std::string readFile(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::stringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
-
 pid_t spawn(const std::string& binary, const std::vector<std::string>& args, const std::string& workDir,
             const std::string& logPath) {
     std::vector<std::string> argvStrings{binary};

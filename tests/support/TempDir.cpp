@@ -6,6 +6,7 @@
 
 #include <cstdlib>
 #include <fstream>
+#include <sstream>
 #include <stdexcept>
 #include <vector>
 
@@ -35,6 +36,13 @@ std::string TempDir::write(const std::string& name, const std::string& text, int
     }
     ::chmod(p.c_str(), static_cast<mode_t>(mode));
     return p;
+}
+
+std::string readFile(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    std::stringstream s;
+    s << in.rdbuf();
+    return s.str();
 }
 
 std::string buildDir() {

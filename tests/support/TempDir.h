@@ -21,6 +21,9 @@ private:
     std::string _path;
 };
 
+// The whole content of a file ("" when it cannot be read).
+std::string readFile(const std::string& path);
+
 // The build tree and the source tree, for finding binaries and fixtures.
 std::string buildDir();
 std::string sourceDir();

@@ -64,6 +64,23 @@ struct CallResult {
     bool ok() const noexcept { return code == RPORT_OK; }
 };
 
+namespace detail {
+// Calls a vtable's create; returns the instance, or nullptr with why filled
+// (a plugin that says OK without an instance counts as an internal error).
+template <class VTable>
+void* createInstance(const VTable* vtable, rport_host_ctx* ctx, CallResult& why) {
+    Collector c;
+    rport_sink s = c.sink();
+    void* self = nullptr;
+    why.code = vtable->create(ctx, &s, &self);
+    why.message = c.error;
+    if (why.code == RPORT_OK && self) return self;
+    if (why.code == RPORT_OK) why.code = RPORT_E_INTERNAL;
+    if (why.message.empty()) why.message = statusName(why.code);
+    return nullptr;
+}
+}  // namespace detail
+
 // One live auth backend instance: owns self and destroys it.
 class AuthClient {
 public:
@@ -77,17 +94,8 @@ public:
     // Makes an instance; on failure returns nullptr and sets why.
     static std::unique_ptr<AuthClient> create(const rport_auth_v1* vtable, rport_host_ctx* ctx,
                                               CallResult& why) {
-        Collector c;
-        rport_sink s = c.sink();
-        void* self = nullptr;
-        why.code = vtable->create(ctx, &s, &self);
-        why.message = c.error;
-        if (why.code != RPORT_OK || !self) {
-            if (why.code == RPORT_OK) why.code = RPORT_E_INTERNAL;
-            if (why.message.empty()) why.message = statusName(why.code);
-            return nullptr;
-        }
-        return std::make_unique<AuthClient>(vtable, self);
+        void* self = detail::createInstance(vtable, ctx, why);
+        return self ? std::make_unique<AuthClient>(vtable, self) : nullptr;
     }
 
     CallResult get(std::string_view id, std::optional<AuthRecord>& record) const {
@@ -164,17 +172,8 @@ public:
 
     static std::unique_ptr<CertClient> create(const rport_cert_v1* vtable, rport_host_ctx* ctx,
                                               CallResult& why) {
-        Collector c;
-        rport_sink s = c.sink();
-        void* self = nullptr;
-        why.code = vtable->create(ctx, &s, &self);
-        why.message = c.error;
-        if (why.code != RPORT_OK || !self) {
-            if (why.code == RPORT_OK) why.code = RPORT_E_INTERNAL;
-            if (why.message.empty()) why.message = statusName(why.code);
-            return nullptr;
-        }
-        return std::make_unique<CertClient>(vtable, self);
+        void* self = detail::createInstance(vtable, ctx, why);
+        return self ? std::make_unique<CertClient>(vtable, self) : nullptr;
     }
 
     CallResult current(std::optional<CertBundle>& bundle) const {

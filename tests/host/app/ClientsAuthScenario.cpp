@@ -12,13 +12,6 @@ namespace rport::test {
 
 namespace {
 
-std::string readFile(const std::string& path) {
-    std::ifstream in(path);
-    std::stringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
-
 class StaticBackend : public ScenarioBackend {
 public:
     std::string name() const override { return "static"; }

@@ -21,13 +21,6 @@ using namespace rport::test;
 
 namespace {
 
-std::string readFile(const std::string& path) {
-    std::ifstream in(path);
-    std::stringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
-
 // The ids in the credential file; fails the test if it does not parse.
 std::set<std::string> idsInFile(const std::string& path) {
     std::string text = readFile(path);

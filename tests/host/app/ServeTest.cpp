@@ -32,13 +32,6 @@ class ServeTest : public CppUnit::TestFixture {
 
     TempDir dir;
 
-    static std::string readFile(const std::string& path) {
-        std::ifstream in(path);
-        std::stringstream s;
-        s << in.rdbuf();
-        return s.str();
-    }
-
 public:
     void theExampleConfigAnswersTheDocumentedCurl() {
         // The shipped example, unchanged but for the port, so the test cannot
