@@ -6,6 +6,7 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "MariaDbServer.h"
 #include "RportdProcess.h"
 
 namespace rport::test {
@@ -51,12 +52,12 @@ private:
 // A table in a database; the tables are made with rportd --create-tables.
 class TableBackend : public ScenarioBackend {
 public:
-    TableBackend(std::string name, std::string database, std::string source)
-        : _name(std::move(name)), _database(std::move(database)), _source(std::move(source)) {}
+    TableBackend(std::string name, std::string table, std::string database)
+        : _name(std::move(name)), _table(std::move(table)), _database(std::move(database)) {}
     std::string name() const override { return _name; }
-    std::string sourceName() const override { return _source; }
+    std::string sourceName() const override { return "DB"; }
     std::string config(const std::string& extra) const override {
-        return "[server]\nauth_table = \"clients_auth\"\n" + extra + _database;
+        return "[server]\nauth_table = \"" + _table + "\"\n" + extra + _database;
     }
     void prepare(const std::string& configPath) override {
         RunResult r = runRportd({"-c", configPath, "--create-tables"});
@@ -66,17 +67,34 @@ public:
     std::string storedSecret(const std::string&) const override { return ""; }
 
 private:
-    std::string _name, _database, _source;
+    std::string _name, _table, _database;
 };
 
+
+
 }  // namespace
+
+// One MariaDB server for the whole test program (starting one takes about a
+// second); every scenario gets a table of its own in it.
+MariaDbServer& sharedMariaDb() {
+    static MariaDbServer server;
+    return server;
+}
 
 std::unique_ptr<ScenarioBackend> makeScenarioBackend(const std::string& name, const TempDir& dir) {
     if (name == "static") return std::make_unique<StaticBackend>();
     if (name == "file") return std::make_unique<FileBackend>(dir);
     if (name == "sqlite")
         return std::make_unique<TableBackend>(
-            "sqlite", "[database]\ndb_type = \"sqlite\"\ndb_name = \"" + dir.file("rport.db") + "\"\n", "DB");
+            "sqlite", "clients_auth", "[database]\ndb_type = \"sqlite\"\ndb_name = \"" + dir.file("rport.db") + "\"\n");
+    if (name == "mariadb") {
+        static int tables = 0;
+        MariaDbServer& db = sharedMariaDb();
+        return std::make_unique<TableBackend>(
+            "mariadb", "clients_auth_" + std::to_string(++tables),
+            "[database]\ndb_type = \"mysql\"\ndb_host = \"" + db.hostPort() + "\"\ndb_user = \"" + db.user() +
+                "\"\ndb_password = \"" + db.password() + "\"\ndb_name = \"" + db.database() + "\"\n");
+    }
     throw std::runtime_error("unknown scenario backend " + name);
 }
 

@@ -30,4 +30,8 @@ public:
 
 std::unique_ptr<ScenarioBackend> makeScenarioBackend(const std::string& name, const TempDir& dir);
 
+// The MariaDB server the "mariadb" backend uses (started on first use).
+class MariaDbServer;
+MariaDbServer& sharedMariaDb();
+
 }  // namespace rport::test

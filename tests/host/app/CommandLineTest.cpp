@@ -1,6 +1,12 @@
 // rportd's command line and config errors, as an operator meets them.
 #include <cppunit/extensions/HelperMacros.h>
 
+#include <sys/wait.h>
+
+#include <rport/password.hpp>
+
+#include <cstdlib>
+
 #include "RportdProcess.h"
 #include "TempDir.h"
 #include "TestConfigs.h"
@@ -27,6 +33,8 @@ class CommandLineTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(checkConfigRejectsBadStaticCredentialsFromAPluginTable);
     CPPUNIT_TEST(listPluginsShowsTheBuiltInPlugins);
     CPPUNIT_TEST(unwritableLogFileExitsOne);
+    CPPUNIT_TEST(hashPasswordPrintsAVerifiableBcryptHash);
+    CPPUNIT_TEST(hashPasswordRefusesAnEmptyPassword);
     CPPUNIT_TEST_SUITE_END();
 
     TempDir dir;
@@ -123,6 +131,25 @@ public:
         RunResult r = runWith(staticConfig(dir.file("data"), "log_file = \"/nonexistent-dir/rportd.log\"\n"));
         CPPUNIT_ASSERT_EQUAL(1, r.exitCode);
         CPPUNIT_ASSERT_MESSAGE(r.output, contains(r.output, "can't open log file /nonexistent-dir/rportd.log"));
+    }
+
+    void hashPasswordPrintsAVerifiableBcryptHash() {
+        std::string out = dir.file("hash.txt");
+        int rc = std::system(("printf 'correct horse:battery\\n' | " + rportdBinary() + " --hash-password >" + out).c_str());
+        CPPUNIT_ASSERT_EQUAL(0, WEXITSTATUS(rc));
+        std::string hash = readFile(out);
+        CPPUNIT_ASSERT(!hash.empty() && hash.back() == '\n');
+        hash.pop_back();
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(hash, std::string("$2y$10$"), hash.substr(0, 7));
+        CPPUNIT_ASSERT(rport::sdk::password::verifyHash(hash, "correct horse:battery") ==
+                       rport::sdk::password::Verdict::Match);
+        CPPUNIT_ASSERT(rport::sdk::password::verifyHash(hash, "correct horse") ==
+                       rport::sdk::password::Verdict::Mismatch);
+    }
+
+    void hashPasswordRefusesAnEmptyPassword() {
+        int rc = std::system((": | " + rportdBinary() + " --hash-password >/dev/null 2>&1").c_str());
+        CPPUNIT_ASSERT_EQUAL(1, WEXITSTATUS(rc));
     }
 };
 
