@@ -2,7 +2,15 @@
 
 #include <Poco/Logger.h>
 
+#include <algorithm>
+#include <thread>
+
 namespace rportd::api {
+
+int defaultApiThreads() {
+    unsigned cores = std::thread::hardware_concurrency();
+    return static_cast<int>(std::clamp(2 * (cores ? cores : 1), 4u, 16u));
+}
 
 ApiServer::ApiServer(RequestDispatcher& dispatcher, const ApiServerOptions& options) {
     http::HttpServerOptions http;
