@@ -1,30 +1,21 @@
-#include "Connection.h"
+#include "ClientConnection.h"
 
-#include <limits>
 #include <vector>
+
+#include "ListPaging.h"
 
 namespace rport::plugins::table {
 
 using namespace Poco::Data::Keywords;
 
-namespace {
+ClientConnection::ClientConnection(Poco::Data::Session session, DbType type,
+                                   const ClientQueries& queries)
+    : Connection(std::move(session), type), _queries(queries) {}
 
-// LIMIT and OFFSET are signed 64-bit in both databases; "no limit" is
-// UINT64_MAX in the query.
-Poco::Int64 clampToInt64(uint64_t v) {
-    constexpr auto max = static_cast<uint64_t>(std::numeric_limits<Poco::Int64>::max());
-    return static_cast<Poco::Int64>(v > max ? max : v);
-}
-
-}  // namespace
-
-Connection::Connection(Poco::Data::Session session, const Queries& queries)
-    : _session(std::move(session)), _queries(queries) {}
-
-std::optional<sdk::AuthRecord> Connection::get(std::string_view id) {
+std::optional<sdk::AuthRecord> ClientConnection::get(std::string_view id) {
     try {
         if (!_get) {
-            _get = std::make_unique<Poco::Data::Statement>(_session);
+            _get = std::make_unique<Poco::Data::Statement>(session());
             *_get << _queries.get, use(_getId), into(_gotId), into(_gotSecret);
         }
         _getId.assign(id.data(), id.size());
@@ -43,22 +34,22 @@ std::optional<sdk::AuthRecord> Connection::get(std::string_view id) {
     return record;
 }
 
-void Connection::insert(std::string_view id, std::string_view secret) {
+void ClientConnection::insert(std::string_view id, std::string_view secret) {
     std::string idValue(id);
     std::string secretValue(secret);
-    Poco::Data::Statement insert(_session);
+    Poco::Data::Statement insert(session());
     insert << _queries.insert, use(idValue), use(secretValue);
     insert.execute();
 }
 
-bool Connection::remove(std::string_view id) {
+bool ClientConnection::remove(std::string_view id) {
     std::string idValue(id);
-    Poco::Data::Statement remove(_session);
+    Poco::Data::Statement remove(session());
     remove << _queries.remove, use(idValue);
     return remove.execute() > 0;
 }
 
-sdk::ListPage Connection::list(const WhereClause& where, uint64_t offset, uint64_t limit) {
+sdk::ListPage ClientConnection::list(const WhereClause& where, uint64_t offset, uint64_t limit) {
     // Poco binds by reference, so the values need a home that is not const.
     std::vector<std::string> params = where.params;
     Poco::Int64 limitValue = clampToInt64(limit);
@@ -66,7 +57,7 @@ sdk::ListPage Connection::list(const WhereClause& where, uint64_t offset, uint64
     std::vector<std::string> ids;
     std::vector<std::string> secrets;
 
-    Poco::Data::Statement select(_session);
+    Poco::Data::Statement select(session());
     select << _queries.selectAll + where.sql + _queries.orderById + " LIMIT ? OFFSET ?";
     for (auto& p : params) select.addBind(use(p));
     select, use(limitValue), use(offsetValue), into(ids), into(secrets);
@@ -81,26 +72,9 @@ sdk::ListPage Connection::list(const WhereClause& where, uint64_t offset, uint64
         r.secretKind = RPORT_SECRET_AUTO;
         page.records.push_back(std::move(r));
     }
-    // A first page that is not full already holds every match.
-    if (offset == 0 && page.records.size() < limit) {
-        page.total = page.records.size();
-        return page;
-    }
-    Poco::Int64 total = 0;
-    Poco::Data::Statement count(_session);
-    count << _queries.countAll + where.sql;
-    for (auto& p : params) count.addBind(use(p));
-    count, into(total);
-    count.execute();
-    page.total = total < 0 ? 0 : static_cast<uint64_t>(total);
+    page.total =
+        totalOfListing(session(), _queries.countAll, where, offset, limit, page.records.size());
     return page;
 }
-
-void Connection::ping() {
-    int one = 0;
-    _session << "SELECT 1", into(one), now;
-}
-
-void Connection::execute(const std::string& sql) { _session << sql, now; }
 
 }  // namespace rport::plugins::table

@@ -1,8 +1,6 @@
 #pragma once
-// One open database session and the statements it keeps prepared. Used by
-// one thread at a time (the pool hands it out); Poco exceptions pass through
-// to the caller, which classifies them (DbFailure).
-#include <Poco/Data/Session.h>
+// A connection of the client-auth backend: the statements on its one table,
+// with the hot lookup kept prepared.
 #include <Poco/Data/Statement.h>
 
 #include <cstdint>
@@ -12,17 +10,16 @@
 #include <string>
 #include <string_view>
 
+#include "ClientQueries.h"
+#include "Connection.h"
 #include "ListSql.h"
-#include "Queries.h"
 
 namespace rport::plugins::table {
 
-class Connection {
+class ClientConnection : public Connection {
 public:
     // queries must outlive the connection.
-    Connection(Poco::Data::Session session, const Queries& queries);
-    Connection(const Connection&) = delete;
-    Connection& operator=(const Connection&) = delete;
+    ClientConnection(Poco::Data::Session session, DbType type, const ClientQueries& queries);
 
     std::optional<sdk::AuthRecord> get(std::string_view id);
     void insert(std::string_view id, std::string_view secret);
@@ -30,15 +27,8 @@ public:
     bool remove(std::string_view id);
     sdk::ListPage list(const WhereClause& where, uint64_t offset, uint64_t limit);
 
-    // A round trip that fails when the link is dead.
-    void ping();
-    // Runs a statement without parameters or results (DDL, probes).
-    void execute(const std::string& sql);
-    Poco::Data::Session& session() { return _session; }
-
 private:
-    Poco::Data::Session _session;
-    const Queries& _queries;
+    const ClientQueries& _queries;
 
     // get is the hot path (every client login): its statement and the
     // variables bound to it live as long as the connection. On MySQL that

@@ -1,4 +1,4 @@
-#include "Queries.h"
+#include "ClientQueries.h"
 
 namespace rport::plugins::table {
 
@@ -16,9 +16,9 @@ std::string createTableSql(const TableName& table, DbType type) {
            " (`id` varchar(100) PRIMARY KEY, `password` varchar(255) NOT NULL)";
 }
 
-Queries Queries::forTable(const TableName& table, DbType type) {
+ClientQueries ClientQueries::forTable(const TableName& table, DbType type) {
     const std::string t = table.quoted();
-    Queries q;
+    ClientQueries q;
     q.get = "SELECT id, password FROM " + t + " WHERE id = ?";
     q.insert = "INSERT INTO " + t + " (id, password) VALUES (?, ?)";
     q.remove = "DELETE FROM " + t + " WHERE id = ?";
@@ -28,7 +28,7 @@ Queries Queries::forTable(const TableName& table, DbType type) {
     q.countAll = "SELECT COUNT(*) FROM " + t;
     // SQLite compares text with memcmp by default. A MySQL table made from
     // the original's DDL uses a case-insensitive collation, so sort by the
-    // bytes; TableStore switches to plain "ORDER BY id" (index order) when the
+    // bytes; ClientTableStore switches to plain "ORDER BY id" (index order) when the
     // column's collation is already binary.
     q.orderById = type == DbType::MySql ? " ORDER BY CAST(id AS BINARY)" : " ORDER BY id";
     return q;

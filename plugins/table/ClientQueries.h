@@ -1,15 +1,15 @@
 #pragma once
-// Every SQL text the plugin runs against its table. Built once at create;
+// Every SQL text the client-auth backend runs against its table. Built once at create;
 // values always travel as bound parameters, only the validated and quoted
 // table name is spliced in.
 #include <string>
 
+#include "DatabaseSettings.h"
 #include "TableName.h"
-#include "TableSettings.h"
 
 namespace rport::plugins::table {
 
-struct Queries {
+struct ClientQueries {
     std::string get;     // ? = id
     std::string insert;  // ? = id, password
     std::string remove;  // ? = id
@@ -19,7 +19,7 @@ struct Queries {
     std::string countAll;   // + WHERE
     std::string orderById;  // must give byte order, as the other stores do
 
-    static Queries forTable(const TableName& table, DbType type);
+    static ClientQueries forTable(const TableName& table, DbType type);
 };
 
 // The DDL users are told to run (also what create_tables runs).

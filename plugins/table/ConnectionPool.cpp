@@ -99,7 +99,8 @@ void ConnectionPool::giveBack(std::unique_ptr<Connection> connection, uint64_t g
     {
         std::lock_guard<std::mutex> g(_mutex);
         --_inUseOrOpening;
-        if (!discarded && generation == _generation) _idle.push_back(std::move(connection));
+        if (!discarded && !connection->broken() && generation == _generation)
+            _idle.push_back(std::move(connection));
         _released.notify_one();
     }
     // A connection not kept is closed here, outside the lock.

@@ -1,6 +1,6 @@
 #pragma once
 // A bounded, thread-safe pool of open connections. A connection that failed
-// is closed rather than returned; after a link failure invalidate() retires
+// (or says it is broken) is closed rather than returned; after a link failure invalidate() retires
 // every connection opened before it, so a database that comes back is used
 // again without restarting anything.
 #include <chrono>

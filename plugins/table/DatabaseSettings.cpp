@@ -1,4 +1,4 @@
-#include "TableSettings.h"
+#include "DatabaseSettings.h"
 
 #include <cctype>
 
@@ -16,18 +16,6 @@ DbType readDbType(const sdk::Host& host) {
     if (type == "sqlite") return DbType::Sqlite;
     // Same wording as the original's [database] validation.
     throw invalid("invalid 'db_type', expected 'mysql' or 'sqlite', got \"" + type + "\"");
-}
-
-TableName readTable(const sdk::Host& host, DbType type) {
-    std::string text = host.setting("table").value_or("");
-    if (text.empty()) throw invalid("setting 'table' ([server] auth_table) is required");
-    auto name = TableName::parse(text, type == DbType::MySql);
-    if (!name)
-        throw invalid("invalid table name \"" + text +
-                      "\" in setting 'table' ([server] auth_table): use letters, digits and '_', "
-                      "not starting with a digit, at most 64 characters" +
-                      (type == DbType::MySql ? ", optionally as schema.table" : ""));
-    return *name;
 }
 
 unsigned parsePort(const std::string& text, const std::string& dbHost) {
@@ -86,10 +74,9 @@ void requirePassableToConnector(const std::string& key, const std::string& value
 
 }  // namespace
 
-TableSettings TableSettings::read(const sdk::Host& host) {
-    TableSettings s;
+DatabaseSettings DatabaseSettings::read(const sdk::Host& host) {
+    DatabaseSettings s;
     s.dbType = readDbType(host);
-    s.table = readTable(host, s.dbType);
     s.dbHost = host.setting("db_host").value_or("");
     s.user = host.setting("db_user").value_or("");
     s.password = host.setting("db_password").value_or("");
@@ -111,7 +98,7 @@ TableSettings TableSettings::read(const sdk::Host& host) {
     return s;
 }
 
-std::string TableSettings::describe() const {
+std::string DatabaseSettings::describe() const {
     if (dbType == DbType::Sqlite) return "sqlite database '" + name + "'";
     std::string where;
     if (!address.socketPath.empty())

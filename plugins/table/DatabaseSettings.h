@@ -1,10 +1,9 @@
 #pragma once
-// What the host hands the table plugin: [server] auth_table plus the
-// [database] section. Validated once, at create.
+// The [database] section as the host hands it to either backend of the
+// table plugin: which server or file, and whether to create missing tables.
+// Validated once, at create. The table names are read by each backend.
 #include <rport/plugin.hpp>
 #include <string>
-
-#include "TableName.h"
 
 namespace rport::plugins::table {
 
@@ -17,9 +16,8 @@ struct MySqlAddress {
     std::string socketPath;  // set for "socket:/path"; host and port are then unused
 };
 
-struct TableSettings {
+struct DatabaseSettings {
     DbType dbType = DbType::Sqlite;
-    TableName table;
     MySqlAddress address;
     std::string dbHost;  // as written, for messages
     std::string user;
@@ -28,7 +26,7 @@ struct TableSettings {
     bool createTables = false;
 
     // Throws sdk::Error(RPORT_E_INVALID) naming the setting that is wrong.
-    static TableSettings read(const sdk::Host& host);
+    static DatabaseSettings read(const sdk::Host& host);
 
     // "mysql database 'rport' at 127.0.0.1:3306" - for messages; never the password.
     std::string describe() const;

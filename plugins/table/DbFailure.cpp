@@ -59,6 +59,11 @@ std::string sqliteReason(const std::string& text) {
     return text;
 }
 
+bool isUniqueViolation(const std::string& sqliteMessage) {
+    return sqliteMessage.find("UNIQUE constraint failed") != std::string::npos ||
+           sqliteMessage.find("PRIMARY KEY constraint failed") != std::string::npos;
+}
+
 FailureKind mysqlKind(int number) {
     switch (number) {
         case kDuplicateKey:
@@ -93,8 +98,14 @@ DbFailure classify(const Poco::Exception& e) {
         int number = mysqlErrorNumber(e.message());
         return {mysqlKind(number), mysqlReason(e.message())};
     }
-    if (dynamic_cast<const sqlite::ConstraintViolationException*>(&e))
-        return {FailureKind::Duplicate, sqliteReason(e.message())};
+    // SQLITE_CONSTRAINT covers NOT NULL, CHECK and triggers too; only a
+    // unique key means "taken". Poco passes no extended code, so the
+    // message decides ("UNIQUE constraint failed: t.c").
+    if (dynamic_cast<const sqlite::ConstraintViolationException*>(&e)) {
+        std::string reason = sqliteReason(e.message());
+        return {isUniqueViolation(reason) ? FailureKind::Duplicate : FailureKind::Other,
+                std::move(reason)};
+    }
     // Locked past the busy timeout, or the file cannot be reached: both may
     // pass without anyone touching the configuration.
     if (dynamic_cast<const sqlite::DBLockedException*>(&e) ||

@@ -7,8 +7,10 @@ namespace {
 // LOWER() on both sides: SQLite lowers ASCII only and MySQL all of Unicode,
 // but each compares like with like, and a binary-collated MySQL column would
 // otherwise compare case-sensitively.
-constexpr const char* kEquals = "LOWER(id) = LOWER(?)";
-constexpr const char* kLike = "LOWER(id) LIKE LOWER(?) ESCAPE '!'";
+std::string equalsSql(const std::string& column) { return "LOWER(" + column + ") = LOWER(?)"; }
+std::string likeSql(const std::string& column) {
+    return "LOWER(" + column + ") LIKE LOWER(?) ESCAPE '!'";
+}
 
 bool isAscii(std::string_view s) {
     for (char c : s)
@@ -17,7 +19,7 @@ bool isAscii(std::string_view s) {
 }
 
 // The SQL for one pattern, its parameters appended to params.
-std::string patternSql(const std::string& pattern, bool withIdRanges,
+std::string patternSql(const std::string& pattern, const std::string& column, bool withIdRanges,
                        std::vector<std::string>& params) {
     const size_t star = pattern.find('*');
     const bool wildcard = star != std::string::npos;
@@ -27,21 +29,21 @@ std::string patternSql(const std::string& pattern, bool withIdRanges,
     // character raised by one (ASCII, so no overflow).
     if (auto range = withIdRanges ? caseVariantRange(pattern.substr(0, star)) : std::nullopt) {
         if (wildcard) range->second.back() = static_cast<char>(range->second.back() + 1);
-        sql = std::string("id >= ? AND id ") + (wildcard ? "<" : "<=") + " ? AND ";
+        sql = column + " >= ? AND " + column + (wildcard ? " <" : " <=") + " ? AND ";
         params.push_back(range->first);
         params.push_back(range->second);
     }
-    sql += wildcard ? kLike : kEquals;
+    sql += wildcard ? likeSql(column) : equalsSql(column);
     params.push_back(wildcard ? likePattern(pattern) : pattern);
     return sql;
 }
 
-std::string conditionSql(const sdk::IdMatch& condition, bool withIdRanges,
-                         std::vector<std::string>& params) {
+std::string conditionSql(const sdk::IdMatch& condition, const std::string& column,
+                         bool withIdRanges, std::vector<std::string>& params) {
     std::string sql = "(";
     for (size_t i = 0; i < condition.patterns.size(); ++i) {
         if (i > 0) sql += condition.all ? " AND " : " OR ";
-        sql += "(" + patternSql(condition.patterns[i], withIdRanges, params) + ")";
+        sql += "(" + patternSql(condition.patterns[i], column, withIdRanges, params) + ")";
     }
     return sql + ")";
 }
@@ -74,12 +76,12 @@ std::optional<std::pair<std::string, std::string>> caseVariantRange(std::string_
     return range;
 }
 
-WhereClause buildWhere(const sdk::ListQuery& query, bool withIdRanges) {
+WhereClause buildWhere(const sdk::ListQuery& query, const std::string& column, bool withIdRanges) {
     WhereClause where;
     for (const auto& condition : query.conditions) {
         if (condition.patterns.empty()) continue;  // matches everything
         where.sql += where.sql.empty() ? " WHERE " : " AND ";
-        where.sql += conditionSql(condition, withIdRanges, where.params);
+        where.sql += conditionSql(condition, column, withIdRanges, where.params);
     }
     return where;
 }

@@ -1,5 +1,6 @@
 #pragma once
-// Turns the id conditions of a list query into a SQL WHERE clause whose every
+// Turns the id conditions of a list query into a SQL WHERE clause on the id
+// column (id for client credentials, username for API users) whose every
 // value is a bound parameter. The same text works for MySQL and SQLite.
 #include <optional>
 #include <rport/types.hpp>
@@ -15,14 +16,15 @@ struct WhereClause {
     std::vector<std::string> params;  // in placeholder order
 };
 
-// Patterns match case-insensitively against the whole id: without '*' by
+// Patterns match case-insensitively against the whole of column (a fixed,
+// trusted column name; it is spliced in): without '*' by
 // equality, with '*' through LIKE (see likePattern). The patterns of one
 // condition are OR-ed (AND-ed for match-all); conditions are AND-ed.
-// withIdRanges adds, where it can, a byte-order range on id that every
-// match lies in (see caseVariantRange), so the primary key index narrows
-// the scan. Only valid where case folding is ASCII-only and id compares
-// bytewise: SQLite, not MySQL.
-WhereClause buildWhere(const sdk::ListQuery& query, bool withIdRanges);
+// withIdRanges adds, where it can, a byte-order range on the column that
+// every match lies in (see caseVariantRange), so its unique index narrows
+// the scan. Only valid where case folding is ASCII-only and the column
+// compares bytewise: SQLite, not MySQL.
+WhereClause buildWhere(const sdk::ListQuery& query, const std::string& column, bool withIdRanges);
 
 // The LIKE pattern for a wildcard pattern: '!', '%' and '_' are escaped with
 // '!', the LIKE escape character ('!' needs no backslash escaping in either

@@ -17,7 +17,7 @@ namespace {
 
 std::once_flag clientInitialised;
 
-std::string connectionString(const TableSettings& s) {
+std::string connectionString(const DatabaseSettings& s) {
     std::string c = "user=" + s.user + ";password=" + s.password + ";character-set=utf8mb4";
     if (!s.name.empty()) c += ";db=" + s.name;
     if (!s.address.socketPath.empty()) {
@@ -67,7 +67,7 @@ std::string connectedSocket(MYSQL* mysql) {
 
 }  // namespace
 
-void prepareMySqlClient(const TableSettings& settings) {
+void prepareMySqlClient(const DatabaseSettings& settings) {
     // Poco 1.11's connection string has no socket key (host, port, user,
     // password, db, compress, auto-reconnect, secure-auth, character-set,
     // reset, fail-readonly) and connects before we could set
@@ -86,7 +86,7 @@ void prepareMySqlClient(const TableSettings& settings) {
     });
 }
 
-Poco::Data::Session openMySql(const TableSettings& settings) {
+Poco::Data::Session openMySql(const DatabaseSettings& settings) {
     Poco::Data::Session session(Poco::Data::MySQL::Connector::KEY, connectionString(settings),
                                 kMySqlConnectTimeoutS);
     MYSQL* mysql = nativeHandle(session);

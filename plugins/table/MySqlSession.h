@@ -3,7 +3,7 @@
 // path and the timeouts that connector has no settings for.
 #include <Poco/Data/Session.h>
 
-#include "TableSettings.h"
+#include "DatabaseSettings.h"
 
 namespace rport::plugins::table {
 
@@ -16,10 +16,10 @@ constexpr unsigned kMySqlIoTimeoutS = 5;
 // Call once at create, before the first connection: for "socket:" hosts it
 // points the client library at the socket (see the .cpp for how and why).
 // Throws sdk::Error(RPORT_E_INVALID) when that can no longer be done.
-void prepareMySqlClient(const TableSettings& settings);
+void prepareMySqlClient(const DatabaseSettings& settings);
 
 // Throws Poco exceptions (see DbFailure) when the server cannot be reached,
 // sdk::Error when it is reached through another socket than configured.
-Poco::Data::Session openMySql(const TableSettings& settings);
+Poco::Data::Session openMySql(const DatabaseSettings& settings);
 
 }  // namespace rport::plugins::table
