@@ -22,6 +22,11 @@ BENCH_AUTH_HEADER="Authorization: Basic $(printf '%s:%s' "$BENCH_API_USER" "$BEN
 
 BENCH_QUICK=${BENCH_QUICK:-0}
 BENCH_BUILD=${BENCH_BUILD:-1}
+# What bench_ensure_build configures and builds. The server benchmarks need
+# rportd only; a script that also needs a benchmark program from tests/bench
+# sets these before calling it (see credentials.sh).
+BENCH_BUILD_TESTS=${BENCH_BUILD_TESTS:-OFF}
+BENCH_BUILD_TARGETS=${BENCH_BUILD_TARGETS:-}
 
 # pid -> signal used to stop it; list of scratch directories.
 declare -A _bench_pid_signal=()
@@ -76,8 +81,10 @@ trap bench_cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-# Register a background child so that the EXIT trap stops it.
+# Register a background child so that the EXIT trap stops it; forget it
+# again once it has been reaped.
 bench_track() { _bench_pid_signal[$1]=${2:-TERM}; }
+bench_untrack() { unset "_bench_pid_signal[$1]"; }
 
 # New scratch directory, removed on exit. Sets BENCH_TMP (no subshell, so the
 # registration survives).
@@ -113,6 +120,9 @@ bench_wait_port() {
 }
 
 # Configure (once) and build the Release tree. Ninja decides what is stale.
+# With BENCH_BUILD_TARGETS set only those targets are built, and the tree
+# must have been configured with the tests (BENCH_BUILD_TESTS=ON) when one
+# of them lives there.
 bench_ensure_build() {
     if [[ $BENCH_BUILD != 1 ]]; then
         [[ -x $RPORTD_BIN ]] || bench_die "$RPORTD_BIN missing and --no-build given"
@@ -121,10 +131,19 @@ bench_ensure_build() {
     if [[ ! -f $BUILD_DIR/build.ninja ]]; then
         bench_log "configuring $BUILD_DIR (Release)"
         cmake -S "$REPO_ROOT" -B "$BUILD_DIR" -G Ninja \
-            -DCMAKE_BUILD_TYPE=Release -DRPORTD_BUILD_TESTS=OFF >&2
+            -DCMAKE_BUILD_TYPE=Release -DRPORTD_BUILD_TESTS="$BENCH_BUILD_TESTS" >&2
+    elif [[ $BENCH_BUILD_TESTS == ON ]] &&
+        grep -q '^RPORTD_BUILD_TESTS:BOOL=OFF' "$BUILD_DIR/CMakeCache.txt" 2>/dev/null; then
+        bench_die "$BUILD_DIR was configured without the tests; use another RPORTD_BENCH_BUILD_DIR"
     fi
-    bench_log "building $BUILD_DIR"
-    cmake --build "$BUILD_DIR" >&2
+    bench_log "building $BUILD_DIR${BENCH_BUILD_TARGETS:+ (targets: $BENCH_BUILD_TARGETS)}"
+    local targets=()
+    [[ -n $BENCH_BUILD_TARGETS ]] && read -r -a targets <<<"$BENCH_BUILD_TARGETS"
+    if ((${#targets[@]})); then
+        cmake --build "$BUILD_DIR" --target "${targets[@]}" >&2
+    else
+        cmake --build "$BUILD_DIR" >&2
+    fi
     [[ -x $RPORTD_BIN ]] || bench_die "build did not produce $RPORTD_BIN"
 }
 
@@ -150,6 +169,16 @@ bench_write_config() {
         ! grep -q "\"$dir/data\"" "$dir/rportd.conf"; then
         bench_die "could not rewrite $EXAMPLE_CONF (addresses or data_dir changed?)"
     fi
+}
+
+# Replace the example's client credentials ([server] auth = "id:password")
+# in CONF by KEY = "VALUE", e.g. auth_file = "/path/clients.json".
+bench_set_client_auth() {
+    local conf=$1 key=$2 value=$3
+    grep -q '^[[:space:]]*auth[[:space:]]*=[[:space:]]*"clientAuth1:1234"' "$conf" ||
+        bench_die "$conf: no [server] auth line to replace"
+    sed -i "s|^\([[:space:]]*\)auth[[:space:]]*=[[:space:]]*\"clientAuth1:1234\"|\1$key = \"$value\"|" "$conf"
+    grep -q "^[[:space:]]*$key = \"$value\"" "$conf" || bench_die "$conf: could not set $key"
 }
 
 # Start rportd on DIR/rportd.conf in the background, output to DIR/rportd.log.
@@ -182,6 +211,19 @@ bench_max() { printf '%s\n' "$@" | sort -g | tail -n1; }
 bench_record() {
     [[ -n ${BENCH_RESULTS:-} ]] || return 0
     printf '%s=%s\n' "$1" "$2" >>"$BENCH_RESULTS"
+}
+
+# One percentile (50%, 99%, ...) from a saved wrk --latency output, in ms.
+bench_wrk_latency_ms() {
+    awk -v p="$2" '
+        $1 == p && NF == 2 {
+            v = $2
+            if (v ~ /us$/)      { sub(/us$/, "", v); ms = v / 1000 }
+            else if (v ~ /ms$/) { sub(/ms$/, "", v); ms = v }
+            else if (v ~ /s$/)  { sub(/s$/, "", v);  ms = v * 1000 }
+        }
+        END { if (ms == "") exit 1; printf "%.3f\n", ms }
+    ' "$1"
 }
 
 # Figures from one saved wrk --latency output: "REQS P99_MS".
