@@ -4,17 +4,9 @@
 
 namespace rport::plugins::file_auth {
 
-IdIndex::IdIndex(std::vector<std::string_view> ids) : _ids(std::move(ids)) {
-    _positionById.reserve(_ids.size());
-    for (size_t i = 0; i < _ids.size(); ++i)
-        _positionById.emplace(_ids[i], static_cast<uint32_t>(i));
-}
+IdIndex::IdIndex(std::vector<std::string_view> ids) : _ids(std::move(ids)), _positionById(_ids) {}
 
-std::optional<uint32_t> IdIndex::find(std::string_view id) const noexcept {
-    auto it = _positionById.find(id);
-    if (it == _positionById.end()) return std::nullopt;
-    return it->second;
-}
+std::optional<uint32_t> IdIndex::find(std::string_view id) const noexcept { return _positionById.find(id); }
 
 const CaseFoldedIdIndex& IdIndex::foldedIndex() const {
     std::call_once(_foldedIndexBuilt,

@@ -7,10 +7,10 @@
 #include <optional>
 #include <rport/types.hpp>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 #include "CaseFoldedIdIndex.h"
+#include "IdLookupTable.h"
 
 namespace rport::plugins::file_auth {
 
@@ -43,7 +43,7 @@ private:
     const CaseFoldedIdIndex& foldedIndex() const;
 
     std::vector<std::string_view> _ids;
-    std::unordered_map<std::string_view, uint32_t> _positionById;
+    IdLookupTable _positionById;
     mutable std::once_flag _foldedIndexBuilt;
     mutable std::unique_ptr<CaseFoldedIdIndex> _foldedIndex;
 };

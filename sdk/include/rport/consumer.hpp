@@ -99,12 +99,35 @@ public:
     }
 
     CallResult get(std::string_view id, std::optional<AuthRecord>& record) const {
-        Collector c;
-        c.maxRecords = 1;
-        rport_sink s = c.sink();
-        CallResult r = finish(_vt->get(_self, str(id), &s), c);
+        // Logins call this once each, so the record goes straight into the
+        // caller's optional: no list of records, no extra allocation.
+        struct One {
+            std::optional<AuthRecord>* out;
+            std::string error;
+        } one{&record, {}};
+        rport_sink s{};
+        s.struct_size = sizeof s;
+        s.ctx = &one;
+        s.record = [](void* ctx, const rport_auth_record* r) -> int32_t {
+            auto* o = static_cast<One*>(ctx);
+            if (!r) return 0;
+            try {
+                *o->out = detail::toRecord(*r);
+            } catch (...) {
+                o->out->reset();
+            }
+            return 1;  // one is all we want
+        };
+        s.error = [](void* ctx, rport_str m) {
+            auto* o = static_cast<One*>(ctx);
+            if (!o->error.empty()) o->error += "; ";
+            o->error.append(m.ptr ? m.ptr : "", m.len);
+        };
         record.reset();
-        if (r.ok() && !c.records.empty()) record = std::move(c.records.front());
+        int32_t code = _vt->get(_self, str(id), &s);
+        CallResult r{code, std::move(one.error)};
+        if (code != RPORT_OK && r.message.empty()) r.message = statusName(code);
+        if (code != RPORT_OK) record.reset();
         if (r.ok() && !record) r = {RPORT_E_INTERNAL, "get returned OK without a record"};
         return r;
     }
