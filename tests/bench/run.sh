@@ -69,6 +69,6 @@ printf 'wrk: -t1 -c50 -d%s --latency, %s rounds per server, alternating; body %s
 if awk -v l="${load_at_start%% *}" -v n="$(nproc)" 'BEGIN { exit !(l >= n) }'; then
     printf 'note: the machine was busy (load average %s on %s cores). Under outside load\n' \
         "${load_at_start%% *}" "$(nproc)"
-    printf '      the scheduler favours rportd (one thread per connection) over nginx (one\n'
+    printf '      the scheduler favours rportd (several workers) over nginx (one\n'
     printf '      worker), which inflates the ratio; CPU us per request is the steadier figure.\n'
 fi
