@@ -76,6 +76,12 @@ void ServerRuntime::prepare(bool createTables) {
     log.debug("plugins loaded from %s: %z accepted, %z refused", dir, report.loaded.size(), report.failures.size());
 
     const auto& plugins = _cfg.plugins;
+    // Before anything connects anywhere: a config that asks for HTTPS must
+    // never end up serving the API over plain HTTP.
+    if (plugins.api_cert)
+        throw std::runtime_error("API TLS (" + plugins.api_cert->origin +
+                                 ") is not available in this rportd build yet; refusing to serve the API over "
+                                 "plain HTTP instead");
     if (plugins.client_auth)
         _clientAuth.set(createAuth(RPORT_KIND_CLIENT_AUTH, *plugins.client_auth, createTables));
     if (!_cfg.api.address.empty() && plugins.api_auth) {
@@ -88,10 +94,6 @@ void ServerRuntime::prepare(bool createTables) {
     if (auto a = _apiAuth.get()) selected.emplace(RPORT_KIND_API_AUTH, a->name());
     _registry->retainOnly(selected);
 
-    if (plugins.api_cert)
-        throw std::runtime_error("API TLS (" + plugins.api_cert->origin +
-                                 ") is not available in this rportd build yet; refusing to serve the API over "
-                                 "plain HTTP instead");
     if (plugins.tunnel_cert)
         log.warning("the tunnel proxy is not available in this rportd build yet; %s is ignored",
                     plugins.tunnel_cert->origin);

@@ -34,6 +34,7 @@ class CommandLineTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(listPluginsShowsTheBuiltInPlugins);
     CPPUNIT_TEST(unwritableLogFileExitsOne);
     CPPUNIT_TEST(hashPasswordPrintsAVerifiableBcryptHash);
+    CPPUNIT_TEST(refusesToServeHttpsConfigsOverPlainHttp);
     CPPUNIT_TEST(hashPasswordRefusesAnEmptyPassword);
     CPPUNIT_TEST_SUITE_END();
 
@@ -145,6 +146,17 @@ public:
                        rport::sdk::password::Verdict::Match);
         CPPUNIT_ASSERT(rport::sdk::password::verifyHash(hash, "correct horse") ==
                        rport::sdk::password::Verdict::Mismatch);
+    }
+
+    void refusesToServeHttpsConfigsOverPlainHttp() {
+        dir.write("server.crt", "not read yet");
+        dir.write("server.key", "not read yet");
+        RunResult r = runWith("[server]\nauth = \"c1:pw1\"\ndata_dir = \"" + dir.file("data") +
+                              "\"\n[api]\naddress = \"127.0.0.1:0\"\nauth = \"admin:foobaz\"\ncert_file = \"" +
+                              dir.file("server.crt") + "\"\nkey_file = \"" + dir.file("server.key") + "\"\n");
+        CPPUNIT_ASSERT_EQUAL(1, r.exitCode);
+        CPPUNIT_ASSERT_MESSAGE(r.output, contains(r.output, "refusing to serve the API over plain HTTP"));
+        CPPUNIT_ASSERT_MESSAGE(r.output, !contains(r.output, "API Listening"));
     }
 
     void hashPasswordRefusesAnEmptyPassword() {
