@@ -8,10 +8,12 @@
 #include <exception>
 
 #include "http/ConnectionRegistry.h"
-#include "http/MonotonicClock.h"
+#include "net/MonotonicClock.h"
 #include "http/ResponseWriter.h"
 
 namespace rportd::http {
+
+using namespace rportd::net;
 
 namespace {
 

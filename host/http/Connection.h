@@ -14,9 +14,13 @@
 #include "http/ConnectionContext.h"
 #include "http/Poller.h"
 #include "http/RequestParser.h"
-#include "http/Transport.h"
+#include "net/Transport.h"
 
 namespace rportd::http {
+
+using net::IoResult;
+using net::IoStatus;
+using net::Transport;
 
 // A worker's read buffer. Requests are parsed straight out of it; only bytes
 // that must outlive the event (pipelined input behind a blocked write) are

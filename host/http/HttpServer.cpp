@@ -40,12 +40,14 @@
 #include "http/Connection.h"
 #include "http/ConnectionContext.h"
 #include "http/ConnectionRegistry.h"
-#include "http/ListenSocket.h"
-#include "http/MonotonicClock.h"
-#include "http/PlainTransport.h"
+#include "net/ListenSocket.h"
+#include "net/MonotonicClock.h"
+#include "net/PlainTransport.h"
 #include "http/Poller.h"
 
 namespace rportd::http {
+
+using namespace rportd::net;
 
 namespace {
 

@@ -7,7 +7,7 @@
 #include <cstring>
 
 #include "http/HttpServer.h"
-#include "http/ListenSocket.h"
+#include "net/ListenSocket.h"
 
 using namespace rportd::http;
 

@@ -1,8 +1,8 @@
 #pragma once
 // Transport over a non-blocking TCP socket, no encryption.
-#include "http/Transport.h"
+#include "net/Transport.h"
 
-namespace rportd::http {
+namespace rportd::net {
 
 class PlainTransport final : public Transport {
 public:
@@ -16,10 +16,10 @@ public:
     IoResult read(char* buffer, size_t capacity) override;
     IoResult write(const char* data, size_t size) override;
     bool shortReadMeansDrained() const override { return true; }
-    void shutdownWrite() override;
+    IoResult shutdownWrite() override;
 
 private:
     int _fd;
 };
 
-}  // namespace rportd::http
+}  // namespace rportd::net

@@ -4,7 +4,7 @@
 #include <chrono>
 #include <cstdint>
 
-namespace rportd::http {
+namespace rportd::net {
 
 inline int64_t monotonicMillis() {
     return std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -12,4 +12,4 @@ inline int64_t monotonicMillis() {
         .count();
 }
 
-}  // namespace rportd::http
+}  // namespace rportd::net

@@ -1,11 +1,11 @@
-#include "http/PlainTransport.h"
+#include "net/PlainTransport.h"
 
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include <cerrno>
 
-namespace rportd::http {
+namespace rportd::net {
 
 PlainTransport::~PlainTransport() {
     if (_fd >= 0) ::close(_fd);
@@ -33,6 +33,9 @@ IoResult PlainTransport::write(const char* data, size_t size) {
     }
 }
 
-void PlainTransport::shutdownWrite() { ::shutdown(_fd, SHUT_WR); }
+IoResult PlainTransport::shutdownWrite() {
+    ::shutdown(_fd, SHUT_WR);
+    return {IoStatus::Done, 0};
+}
 
-}  // namespace rportd::http
+}  // namespace rportd::net

@@ -1,4 +1,4 @@
-#include "http/ListenSocket.h"
+#include "net/ListenSocket.h"
 
 #include <arpa/inet.h>
 #include <netdb.h>
@@ -10,7 +10,7 @@
 #include <memory>
 #include <stdexcept>
 
-namespace rportd::http {
+namespace rportd::net {
 
 bool splitHostPort(const std::string& hostPort, std::string& host, std::string& port) {
     size_t colon;
@@ -106,4 +106,4 @@ void describePeer(const sockaddr_storage& address, std::string& host, uint16_t& 
     host = text;
 }
 
-}  // namespace rportd::http
+}  // namespace rportd::net

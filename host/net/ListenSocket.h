@@ -5,7 +5,7 @@
 #include <cstdint>
 #include <string>
 
-namespace rportd::http {
+namespace rportd::net {
 
 // Splits "127.0.0.1:3000", "[::1]:0", ":8080" into host ("" = every address)
 // and port. False if the text has no port or unbalanced brackets.
@@ -27,4 +27,4 @@ ListeningSocket openListeningSocket(const std::string& hostPort, int backlog = 1
 // IPv6 addresses from a dual-stack listener are shown as plain IPv4.
 void describePeer(const sockaddr_storage& address, std::string& host, uint16_t& port);
 
-}  // namespace rportd::http
+}  // namespace rportd::net
