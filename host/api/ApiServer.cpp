@@ -18,9 +18,14 @@ ApiServer::ApiServer(RequestDispatcher& dispatcher, const ApiServerOptions& opti
     http.maxBodyBytes = options.maxRequestBytes;
     http.keepAliveTimeout = options.keepAliveTimeout;
     http.errorLog = [](const std::string& message) { Poco::Logger::get("api-listener").error(message); };
+    http.warningLog = [](const std::string& message) { Poco::Logger::get("api-listener").warning(message); };
     _server = std::make_unique<http::HttpServer>(
-        http, [&dispatcher](http::HttpRequest& request, http::HttpResponse& response) {
+        http,
+        [&dispatcher](http::HttpRequest& request, http::HttpResponse& response) {
             dispatcher.dispatch(request, response);
+        },
+        [&dispatcher](http::HttpRequest& request, http::HttpResponse& response) {
+            return dispatcher.dispatchInline(request, response);
         });
 }
 

@@ -5,6 +5,7 @@
 #include "api/ApiError.h"
 #include "api/ApiResponse.h"
 #include "api/BasicCredentials.h"
+#include "net/NonBlockingSection.h"
 
 namespace rportd::api {
 
@@ -38,40 +39,60 @@ ApiUser RequestDispatcher::authenticate(const http::HttpRequest& request) {
 
 void RequestDispatcher::dispatch(http::HttpRequest& request, http::HttpResponse& response) noexcept {
     try {
-        try {
-            // Decoded like gorilla/mux does, so {id} variables arrive decoded.
-            std::string path;
-            Poco::URI::decode(std::string(request.path()), path);
-            auto match = _router.match(request.method, path);
-            if (match.kind == Router::Match::Kind::NotFound)
-                throw ApiError(404, kCodeRouteNotFound, "route not found", request.method + " " + path);
-            if (match.kind == Router::Match::Kind::MethodNotAllowed) {
-                std::string allow;
-                for (const auto& m : match.allowedMethods) allow += (allow.empty() ? "" : ", ") + m;
-                response.headers.emplace_back("Allow", allow);
-                throw ApiError(405, kCodeMethodNotAllowed, "method not allowed",
-                               request.method + " " + path + " (allowed: " + allow + ")");
-            }
-
-            ApiContext ctx{request, response, std::move(match.params), request.query(), nullptr};
-            ApiUser user;
-            if (match.route->access != Access::Public) {
-                user = authenticate(request);
-                ctx.user = &user;
-                if (match.route->access == Access::Administrators && !user.isAdministrator())
-                    throw ApiError(403, kCodeForbidden,
-                                   "current user should belong to Administrators group to access this resource");
-            }
-            match.route->handler(ctx);
-        } catch (const ApiError& e) {
-            sendError(response, e);
-        } catch (const std::exception& e) {
-            _log.error("API request %s %s failed: %s", request.method, request.target, std::string(e.what()));
-            response = http::HttpResponse{};
-            sendError(response, ApiError(500, kCodeInternal, "internal server error"));
-        }
+        run(request, response, false);
     } catch (...) {
         // A failure while reporting a failure: the server answers 500 itself.
+    }
+}
+
+bool RequestDispatcher::dispatchInline(http::HttpRequest& request, http::HttpResponse& response) noexcept {
+    try {
+        net::NonBlockingSection section;
+        run(request, response, true);
+        return true;
+    } catch (const net::WouldBlock&) {
+        response = http::HttpResponse{};
+        return false;
+    } catch (...) {
+        return true;  // the server answers 500 itself
+    }
+}
+
+void RequestDispatcher::run(http::HttpRequest& request, http::HttpResponse& response, bool onLoop) {
+    try {
+        // Decoded like gorilla/mux does, so {id} variables arrive decoded.
+        std::string path;
+        Poco::URI::decode(std::string(request.path()), path);
+        auto match = _router.match(request.method, path);
+        if (match.kind == Router::Match::Kind::NotFound)
+            throw ApiError(404, kCodeRouteNotFound, "route not found", request.method + " " + path);
+        if (match.kind == Router::Match::Kind::MethodNotAllowed) {
+            std::string allow;
+            for (const auto& m : match.allowedMethods) allow += (allow.empty() ? "" : ", ") + m;
+            response.headers.emplace_back("Allow", allow);
+            throw ApiError(405, kCodeMethodNotAllowed, "method not allowed",
+                           request.method + " " + path + " (allowed: " + allow + ")");
+        }
+
+        ApiContext ctx{request, response, std::move(match.params), request.query(), nullptr};
+        ApiUser user;
+        if (match.route->access != Access::Public) {
+            user = authenticate(request);
+            ctx.user = &user;
+            if (match.route->access == Access::Administrators && !user.isAdministrator())
+                throw ApiError(403, kCodeForbidden,
+                               "current user should belong to Administrators group to access this resource");
+        }
+        if (onLoop && !match.route->nonBlocking) throw net::WouldBlock();
+        match.route->handler(ctx);
+    } catch (const ApiError& e) {
+        sendError(response, e);
+    } catch (const net::WouldBlock&) {
+        throw;
+    } catch (const std::exception& e) {
+        _log.error("API request %s %s failed: %s", request.method, request.target, std::string(e.what()));
+        response = http::HttpResponse{};
+        sendError(response, ApiError(500, kCodeInternal, "internal server error"));
     }
 }
 

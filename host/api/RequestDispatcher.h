@@ -16,9 +16,16 @@ class RequestDispatcher {
 public:
     RequestDispatcher(const Router& router, ApiUserDirectory& users);
 
+    // Runs the request to its end; may block (on the blocking pool).
     void dispatch(http::HttpRequest& request, http::HttpResponse& response) noexcept;
+    // On the event loop: answers when that needs no blocking call (an unknown
+    // route, a missing credential, a non-blocking route whose user is
+    // checked from memory) and returns true; otherwise returns false with
+    // the response untouched, and the request goes to dispatch() on the pool.
+    bool dispatchInline(http::HttpRequest& request, http::HttpResponse& response) noexcept;
 
 private:
+    void run(http::HttpRequest& request, http::HttpResponse& response, bool onLoop);
     // Returns the user, or throws ApiError 401/503.
     ApiUser authenticate(const http::HttpRequest& request);
 

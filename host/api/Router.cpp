@@ -18,8 +18,8 @@ std::vector<std::string_view> splitPath(std::string_view path) {
     return parts;
 }
 
-void Router::add(std::string method, std::string pattern, Access access, Handler handler) {
-    Compiled c{Route{std::move(method), std::move(pattern), access, std::move(handler)}, {}};
+void Router::add(std::string method, std::string pattern, Access access, Handler handler, bool nonBlocking) {
+    Compiled c{Route{std::move(method), std::move(pattern), access, std::move(handler), nonBlocking}, {}};
     for (auto s : splitPath(c.route.pattern)) c.segments.emplace_back(s);
     _routes.push_back(std::move(c));
 }

@@ -20,11 +20,14 @@ struct Route {
     std::string pattern;
     Access access;
     Handler handler;
+    // The handler never blocks, so the route may be answered on the event
+    // loop (authentication still moves it to the pool when it would block).
+    bool nonBlocking = false;
 };
 
 class Router {
 public:
-    void add(std::string method, std::string pattern, Access access, Handler handler);
+    void add(std::string method, std::string pattern, Access access, Handler handler, bool nonBlocking = false);
 
     struct Match {
         enum class Kind { Found, NotFound, MethodNotAllowed } kind = Kind::NotFound;

@@ -2,13 +2,22 @@
 
 #include <Poco/Logger.h>
 
+#include "net/NonBlockingSection.h"
+
 namespace rportd::app {
 
 using plugin_host::VerifyResult;
 
+bool answersFromMemory(const plugin_host::AuthBackend& backend) {
+    // The built-in static and file stores keep every record in memory; any
+    // other store (a database, a third party's plugin) may wait on I/O.
+    return backend.pluginName() == "static" || backend.pluginName() == "file";
+}
+
 api::ApiUserDirectory::Result PluginApiUsers::authenticate(std::string_view username, std::string_view password,
                                                            api::ApiUser& user) {
     std::shared_ptr<plugin_host::AuthBackend> backend = _slot.get();
+    if (!answersFromMemory(*backend)) net::requireMayBlock();
     auth::CredentialVerifier verifier(*backend, _cache);
     std::optional<rport::sdk::AuthRecord> record;
     switch (verifier.verify(username, password, &record)) {

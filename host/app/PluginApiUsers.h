@@ -8,6 +8,9 @@
 
 namespace rportd::app {
 
+// Whether a store answers from memory, so that a lookup may run on an event loop.
+bool answersFromMemory(const plugin_host::AuthBackend& backend);
+
 class PluginApiUsers : public api::ApiUserDirectory {
 public:
     PluginApiUsers(const BackendSlot<plugin_host::AuthBackend>& slot, auth::VerificationCache* cache)

@@ -2,6 +2,8 @@
 
 #include <rport/password.hpp>
 
+#include "net/NonBlockingSection.h"
+
 namespace rportd::auth {
 
 using plugin_host::VerifyResult;
@@ -32,6 +34,8 @@ VerifyResult CredentialVerifier::verify(std::string_view id, std::string_view se
     if (cacheable && _cache->contains(id, found->secret, secret)) {
         result = VerifyResult::Match;
     } else {
+        // bcrypt takes tens of milliseconds: never on an event loop.
+        if (isBcrypt(*found)) net::requireMayBlock();
         result = plugin_host::checkSecret(*found, secret);
         if (cacheable && result == VerifyResult::Match) _cache->remember(id, found->secret, secret);
     }

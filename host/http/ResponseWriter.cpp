@@ -46,6 +46,16 @@ bool handlerAsksToClose(const HttpResponse& response) {
     return false;
 }
 
+bool appendSwitchingProtocols(std::string& out, const HttpResponse& response) {
+    for (const auto& header : response.headers) {
+        if (!isSendable(header)) return false;
+    }
+    out += "HTTP/1.1 101 Switching Protocols\r\n";
+    for (const auto& [name, value] : response.headers) appendHeader(out, name, value);
+    out += "\r\n";
+    return true;
+}
+
 bool appendResponse(std::string& out, const HttpResponse& response, const ResponseFraming& framing) {
     if (response.status < 200 || response.status > 599) return false;
     bool hasDate = false;

@@ -29,6 +29,11 @@ bool appendResponse(std::string& out, const HttpResponse& response, const Respon
 void appendErrorResponse(std::string& out, int status, std::string_view code, std::string_view title,
                          const ResponseFraming& framing);
 
+// A 101 Switching Protocols with the handler's headers as they are (they
+// carry Upgrade and Connection), and no body. False (nothing appended) when
+// a header cannot be sent.
+bool appendSwitchingProtocols(std::string& out, const HttpResponse& response);
+
 // "HTTP/1.1 100 Continue", the interim answer to "Expect: 100-continue".
 void appendContinue(std::string& out);
 

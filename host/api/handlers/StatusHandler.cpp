@@ -35,7 +35,8 @@ void addStatusRoute(Router& router, std::function<StatusInfo()> info, std::funct
     router.add("GET", "/api/v1/status", Access::Authenticated,
                [info = std::move(info), counts = std::move(counts)](ApiContext& ctx) {
                    sendJson(ctx.response, 200, renderStatus(info(), counts()));
-               });
+               },
+               /*nonBlocking=*/true);
 }
 
 }  // namespace rportd::api

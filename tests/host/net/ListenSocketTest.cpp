@@ -9,6 +9,7 @@
 #include "http/HttpServer.h"
 #include "net/ListenSocket.h"
 
+using namespace rportd::net;
 using namespace rportd::http;
 
 class ListenSocketTest : public CppUnit::TestFixture {
