@@ -184,7 +184,9 @@ ServedCertificate::LoadResult ServedCertificate::fromPem(std::string_view chainP
             ERR_clear_error();
             return {nullptr, "the key must not be password protected"};
         }
-        if (reachedEndOfPem()) return {nullptr, "no private key in the PEM"};
+        // OpenSSL 3's key decoders do not report a missing PEM block as such.
+        ERR_clear_error();
+        if (keyPem.find("-----BEGIN") == std::string_view::npos) return {nullptr, "no private key in the PEM"};
         return {nullptr, "unreadable private key"};
     }
     if (X509_check_private_key(chain.front().get(), key.get()) != 1) {
