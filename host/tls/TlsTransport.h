@@ -30,6 +30,8 @@ public:
     net::IoResult read(char* buffer, size_t capacity) override;
     net::IoResult write(const char* data, size_t size) override;
     bool shortReadMeansDrained() const override { return false; }
+    // Call once the last write reported Done: OpenSSL cannot queue the
+    // close_notify alert behind a record that is still half sent.
     net::IoResult shutdownWrite() override;
 
     // After the handshake: what was negotiated, for logs and routing.
