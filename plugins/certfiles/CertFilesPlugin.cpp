@@ -5,6 +5,11 @@
 //            how certbot will renew it
 #include <rport/plugin.hpp>
 
+#include <dirent.h>
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
@@ -107,6 +112,34 @@ CertbotSetup certbotSetup(const Host& host) {
     return s;
 }
 
+// certbot also runs every executable in renewal-hooks/{pre,deploy,post}/.
+void adviseAboutHookScripts(const Host& host, const LineageLocation& where) {
+    const std::string base = (where.configDir == "/" ? std::string() : where.configDir) + "/renewal-hooks/";
+    for (const char* phase : {"pre", "deploy", "post"}) {
+        const std::string dir = base + phase;
+        DIR* d = ::opendir(dir.c_str());
+        if (!d) continue;
+        while (const dirent* entry = ::readdir(d)) {
+            const std::string path = dir + "/" + entry->d_name;
+            struct stat st {};
+            if (entry->d_name[0] == '.' || ::stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode) ||
+                st.st_size > 65536)
+                continue;
+            std::ifstream in(path);
+            std::ostringstream text;
+            text << in.rdbuf();
+            std::string lowered = text.str();
+            std::transform(lowered.begin(), lowered.end(), lowered.begin(),
+                           [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+            if (lowered.find("rport") != std::string::npos)
+                host.info(path + ": this certbot " + phase +
+                          " hook mentions rport; restarting rportd for a renewal is not needed: rportd notices the "
+                          "renewed certificate and reloads it by itself");
+        }
+        ::closedir(d);
+    }
+}
+
 void adviseAboutRenewal(const Host& host, const CertbotSetup& s, const CertPair& pair) {
     const std::string confPath = renewalConfPath(s.where);
     std::ifstream in(confPath);
@@ -130,6 +163,7 @@ void adviseAboutRenewal(const Host& host, const CertbotSetup& s, const CertPair&
     context.challengeWebroot = s.challengeWebroot;
     context.domains = pair.dnsNames;
     for (const Advice& a : adviseOnRenewal(parseRenewalConf(text.str()), context)) host.log(a.level, a.text);
+    adviseAboutHookScripts(host, s.where);
 }
 
 class CertbotProvider : public rport::sdk::CertProvider {

@@ -275,6 +275,18 @@ public:
                                                                       "is not needed: rportd notices the renewed "
                                                                       "certificate and reloads it by itself"));
         CPPUNIT_ASSERT_EQUAL(size_t(0), h->countLogs(RPORT_LOG_INFO, "post_hook"));
+
+        // The hook directories certbot runs for every lineage.
+        for (const std::string d : {"/renewal-hooks", "/renewal-hooks/pre", "/renewal-hooks/post"})
+            ::mkdir((tree->config + d).c_str(), 0755);
+        writeInPlace(tree->config + "/renewal-hooks/pre/stop-rport.sh", "#!/bin/sh\nsystemctl stop rportd\n", 0755);
+        writeInPlace(tree->config + "/renewal-hooks/post/other.sh", "#!/bin/sh\nsystemctl reload nginx\n", 0755);
+        auto d = h->create("certbot");
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(
+            h->allLogs(), size_t(1),
+            h->countLogs(RPORT_LOG_INFO, tree->config + "/renewal-hooks/pre/stop-rport.sh: this certbot pre hook "
+                                                        "mentions rport; restarting rportd for a renewal is not needed"));
+        CPPUNIT_ASSERT_EQUAL(size_t(0), h->countLogs(RPORT_LOG_INFO, "other.sh"));
     }
 
     void missingRenewalConf() {

@@ -3,6 +3,7 @@
 #include <sys/stat.h>
 
 #include <atomic>
+#include <cstdlib>
 #include <thread>
 
 #include "CertFixtures.h"
@@ -14,6 +15,8 @@ class FilesProviderTest : public CppUnit::TestFixture {
     CPPUNIT_TEST_SUITE(FilesProviderTest);
     CPPUNIT_TEST(servesChainAndKeyLeafFirst);
     CPPUNIT_TEST(servesRsaSelfSigned);
+    CPPUNIT_TEST(certificateAndKeyInOneFile);
+    CPPUNIT_TEST(keyWithEcParametersFromTheOpensslCli);
     CPPUNIT_TEST(missingSettings);
     CPPUNIT_TEST(unreadableFiles);
     CPPUNIT_TEST(notPem);
@@ -75,6 +78,31 @@ public:
         install(i);
         auto c = h->create("files");
         CPPUNIT_ASSERT_EQUAL(i.serial, Harness::servedSerial(*c));
+    }
+
+    void certificateAndKeyInOneFile() {
+        const Issued i = ca->issue("both.example");
+        writeInPlace(cert, i.chainPem + i.keyPem);
+        h->host.settings["key_file"] = cert;
+        auto c = h->create("files");
+        std::optional<rport::sdk::CertBundle> b;
+        CPPUNIT_ASSERT(c->current(b).ok());
+        CPPUNIT_ASSERT_EQUAL(i.serial, firstSerial(b->chainPem));
+        CPPUNIT_ASSERT_EQUAL(size_t(2), certificateCount(b->chainPem));
+        CPPUNIT_ASSERT(b->chainPem.find("PRIVATE KEY") == std::string::npos);
+    }
+
+    void keyWithEcParametersFromTheOpensslCli() {
+        // "openssl ecparam -genkey" writes an EC PARAMETERS block before the key.
+        const std::string cmd = "openssl ecparam -name prime256v1 -genkey -out " + key +
+                                " 2>/dev/null && openssl req -x509 -new -key " + key + " -subj /CN=cli.example -days 2 -out " +
+                                cert + " 2>/dev/null";
+        CPPUNIT_ASSERT_EQUAL(0, std::system(cmd.c_str()));
+        CPPUNIT_ASSERT(rport::test::readFile(key).find("-----BEGIN EC PARAMETERS-----") == 0);
+        auto c = h->create("files");
+        std::optional<rport::sdk::CertBundle> b;
+        CPPUNIT_ASSERT(c->current(b).ok());
+        CPPUNIT_ASSERT(keyMatches(b->chainPem, b->keyPem));
     }
 
     void missingSettings() {
