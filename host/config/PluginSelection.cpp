@@ -1,5 +1,6 @@
 #include "config/PluginSelection.h"
 
+#include "config/CertbotPath.h"
 #include "config/KeyPosition.h"
 #include "config/UrlCheck.h"
 
@@ -55,6 +56,13 @@ std::optional<PluginSelection> classicApiAuth(const Config& config) {
 
 std::optional<PluginSelection> classicApiCert(const Config& config) {
     const auto& api = config.api;
+    // A certbot lineage (live/NAME/ next to renewal/NAME.conf) gets the
+    // provider that knows certbot: it also checks how renewals will run.
+    if (!api.cert_file.empty() && !api.key_file.empty() && certbotLineageOnDisk(api.cert_file))
+        return make("certbot", "[api] cert_file",
+                    {{"cert_file", api.cert_file},
+                     {"key_file", api.key_file},
+                     {"acme_http_port", std::to_string(config.server.acme_http_port)}});
     if (!api.cert_file.empty() || !api.key_file.empty())
         return make("files", api.cert_file.empty() ? "[api] key_file" : "[api] cert_file",
                     {{"cert_file", api.cert_file}, {"key_file", api.key_file}});

@@ -5,6 +5,10 @@
 #include "ConfigTestSupport.h"
 #include "config/PluginSelection.h"
 
+#include <sys/stat.h>
+
+#include "TempDir.h"
+
 namespace rportd::config::test {
 namespace {
 
@@ -26,6 +30,7 @@ class PluginSelectionTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(clientAuthTable);
     CPPUNIT_TEST(apiAuthStaticFileTable);
     CPPUNIT_TEST(apiCertFiles);
+    CPPUNIT_TEST(apiCertInACertbotLineageSelectsCertbot);
     CPPUNIT_TEST(apiCertAcmeUsesHostOfBaseUrl);
     CPPUNIT_TEST(tunnelCertFilesAndAcme);
     CPPUNIT_TEST(explicitSelectionWithSettings);
@@ -122,6 +127,35 @@ public:
         CPPUNIT_ASSERT_EQUAL(std::string("files"), s.plugin);
         CPPUNIT_ASSERT_EQUAL(std::string("[api] cert_file"), s.origin);
         CPPUNIT_ASSERT(s.settings == (Settings{{"cert_file", "/c.pem"}, {"key_file", "/k.pem"}}));
+    }
+
+    void apiCertInACertbotLineageSelectsCertbot() {
+        rport::test::TempDir dir;
+        const std::string config = dir.file("letsencrypt");
+        for (const std::string d : {"", "/live", "/live/r.example", "/renewal"})
+            ::mkdir((config + d).c_str(), 0700);
+        const std::string cert = config + "/live/r.example/fullchain.pem";
+        const std::string key = config + "/live/r.example/privkey.pem";
+        const std::string text = "[server]\nauth = \"a:b\"\nacme_http_port = 80\n" + kApiOn +
+                                 "auth = \"u:p\"\ncert_file = \"" + cert + "\"\nkey_file = \"" + key + "\"\n";
+
+        // Without renewal/r.example.conf it is just a pair of files.
+        const Config plain = loadText(text);
+        CPPUNIT_ASSERT_EQUAL(std::string("files"), selected(plain.plugins.api_cert).plugin);
+
+        dir.write("letsencrypt/renewal/r.example.conf", "[renewalparams]\nauthenticator = webroot\n");
+        const Config c = loadText(text);
+        const auto& s = selected(c.plugins.api_cert);
+        CPPUNIT_ASSERT_EQUAL(std::string("certbot"), s.plugin);
+        CPPUNIT_ASSERT_EQUAL(std::string("[api] cert_file"), s.origin);
+        CPPUNIT_ASSERT(!isExplicitSelection(s));
+        CPPUNIT_ASSERT(s.settings ==
+                       (Settings{{"cert_file", cert}, {"key_file", key}, {"acme_http_port", "80"}}));
+
+        // The tunnel proxy's files keep the plain provider.
+        const Config tunnel = loadText("[server]\nauth = \"a:b\"\ntunnel_proxy_cert_file = \"" + cert +
+                                       "\"\ntunnel_proxy_key_file = \"" + key + "\"\n");
+        CPPUNIT_ASSERT_EQUAL(std::string("files"), selected(tunnel.plugins.tunnel_cert).plugin);
     }
 
     void apiCertAcmeUsesHostOfBaseUrl() {
