@@ -10,6 +10,7 @@
 #include "net/ListenSocket.h"
 
 using namespace rportd::http;
+using namespace rportd::net;
 
 class ListenSocketTest : public CppUnit::TestFixture {
     CPPUNIT_TEST_SUITE(ListenSocketTest);
