@@ -18,6 +18,9 @@ inline constexpr const char* kCodeMethodNotAllowed = "ERR_CODE_METHOD_NOT_ALLOWE
 inline constexpr const char* kCodeInternal = "ERR_CODE_INTERNAL";
 inline constexpr const char* kCodeAuthBackendUnavailable = "ERR_CODE_AUTH_BACKEND_UNAVAILABLE";
 inline constexpr const char* kCodeInvalidRequest = "ERR_CODE_INVALID_REQUEST";
+// A malformed request (e.g. a broken %-escape in the path): the code the HTTP
+// layer uses for the protocol errors it answers itself.
+inline constexpr const char* kCodeBadRequest = "ERR_CODE_BAD_REQUEST";
 inline constexpr const char* kCodeRequestTooLarge = "ERR_CODE_REQUEST_TOO_LARGE";
 
 struct ErrorEntry {

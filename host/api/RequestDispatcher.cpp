@@ -1,7 +1,5 @@
 #include "api/RequestDispatcher.h"
 
-#include <Poco/URI.h>
-
 #include "api/ApiError.h"
 #include "api/ApiResponse.h"
 #include "api/BasicCredentials.h"
@@ -60,18 +58,33 @@ bool RequestDispatcher::dispatchInline(http::HttpRequest& request, http::HttpRes
 
 void RequestDispatcher::run(http::HttpRequest& request, http::HttpResponse& response, bool onLoop) {
     try {
-        // Decoded like gorilla/mux does, so {id} variables arrive decoded.
-        std::string path;
-        Poco::URI::decode(std::string(request.path()), path);
+        // "OPTIONS *" asks about the server as a whole (RFC 9110 9.3.7).
+        if (request.target == "*") {
+            std::string allow;
+            for (const auto& m : _router.methods()) allow += m + ", ";
+            response.headers.emplace_back("Allow", allow + "OPTIONS");
+            sendEmpty(response, 200);
+            return;
+        }
+        // The router decodes the path segment by segment, so {id} variables
+        // arrive decoded and "%2F" stays inside its segment.
+        const std::string_view path = request.path();
         auto match = _router.match(request.method, path);
+        if (match.kind == Router::Match::Kind::InvalidPath) {
+            // Anyone can send these without credentials: not worth more than a debug line.
+            _log.debug("API request %s %s from %s: invalid percent-encoding in the path", request.method,
+                       std::string(path), request.peerAddress);
+            throw ApiError(400, kCodeBadRequest, "invalid percent-encoding in the request path",
+                           request.method + " " + std::string(path));
+        }
         if (match.kind == Router::Match::Kind::NotFound)
-            throw ApiError(404, kCodeRouteNotFound, "route not found", request.method + " " + path);
+            throw ApiError(404, kCodeRouteNotFound, "route not found", request.method + " " + std::string(path));
         if (match.kind == Router::Match::Kind::MethodNotAllowed) {
             std::string allow;
             for (const auto& m : match.allowedMethods) allow += (allow.empty() ? "" : ", ") + m;
             response.headers.emplace_back("Allow", allow);
             throw ApiError(405, kCodeMethodNotAllowed, "method not allowed",
-                           request.method + " " + path + " (allowed: " + allow + ")");
+                           request.method + " " + std::string(path) + " (allowed: " + allow + ")");
         }
 
         ApiContext ctx{request, response, std::move(match.params), request.query(), nullptr};

@@ -12,7 +12,16 @@ namespace rportd::http {
 
 struct HttpRequest {
     std::string method;  // "GET"
-    std::string target;  // raw request-target, e.g. "/api/v1/clients-auth?filter%5Bid%5D=a"
+    // The request-target in origin-form, not decoded, e.g.
+    // "/api/v1/clients-auth?filter%5Bid%5D=a"; "*" for "OPTIONS *". An
+    // absolute-form target ("http://host:3000/x?y") arrives here as "/x?y".
+    std::string target;
+    // The target as received when it was in absolute-form; empty otherwise.
+    std::string absoluteTarget;
+    // Host and port the request is addressed to: the authority of an
+    // absolute-form target, which takes precedence over Host (RFC 9112
+    // 3.2.2), else the Host field's value; empty if neither (HTTP/1.0).
+    std::string authority;
 
     // The target up to the first '?', not percent-decoded.
     std::string_view path() const;

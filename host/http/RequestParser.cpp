@@ -41,11 +41,76 @@ bool parseLength(std::string_view text, size_t& out) {
     return true;
 }
 
+// Splits a field line (RFC 9112 5) into name and OWS-trimmed value. Returns
+// nullptr if it is well-formed, else the reason. Leading whitespace is an
+// obs-fold continuation (or an attempt to pass one off), whitespace before the
+// colon makes the name invalid (RFC 9112 5.1), and a value may hold no
+// control character but HTAB.
+const char* splitFieldLine(std::string_view line, std::string_view& name, std::string_view& value) {
+    if (isOws(line.front())) return "obsolete line folding is not accepted";
+    size_t colon = line.find(':');
+    if (colon == std::string_view::npos || !isToken(line.substr(0, colon))) return "invalid header field name";
+    name = line.substr(0, colon);
+    value = trimOws(line.substr(colon + 1));
+    for (char c : value) {
+        if (!isFieldValueChar(c)) return "invalid header field value";
+    }
+    return nullptr;
+}
+
+// chunk-ext = *( BWS ";" BWS chunk-ext-name [ BWS "=" BWS chunk-ext-val ] )
+// with chunk-ext-name = token and chunk-ext-val = token / quoted-string
+// (RFC 9112 7.1.1). Nothing may follow, not even whitespace.
+bool isValidChunkExtensions(std::string_view text) {
+    auto skipBws = [&text] {
+        while (!text.empty() && isOws(text.front())) text.remove_prefix(1);
+    };
+    auto takeToken = [&text] {
+        size_t n = 0;
+        while (n < text.size() && isTokenChar(text[n])) ++n;
+        text.remove_prefix(n);
+        return n > 0;
+    };
+    while (!text.empty()) {
+        skipBws();
+        if (text.empty() || text.front() != ';') return false;
+        text.remove_prefix(1);
+        skipBws();
+        if (!takeToken()) return false;
+        // "=" after optional BWS; whitespace not followed by "=" must be
+        // followed by the next ";", which the loop checks.
+        std::string_view afterName = text;
+        skipBws();
+        if (text.empty() || text.front() != '=') {
+            text = afterName;
+            continue;
+        }
+        text.remove_prefix(1);
+        skipBws();
+        if (!text.empty() && text.front() == '"') {
+            size_t length = quotedStringLength(text);
+            if (length == 0) return false;
+            text.remove_prefix(length);
+        } else if (!takeToken()) {
+            return false;
+        }
+    }
+    return true;
+}
+
+// Where the authority of an absolute URI ends: at the path, the query or the end.
+size_t authorityEnd(std::string_view rest) {
+    size_t end = rest.find_first_of("/?");
+    return end == std::string_view::npos ? rest.size() : end;
+}
+
 }  // namespace
 
 void RequestParser::reset() {
     _request.method.clear();
     _request.target.clear();
+    _request.absoluteTarget.clear();
+    _request.authority.clear();
     _request.versionMinor = 1;
     _request.headers.clear();
     _request.body.clear();
@@ -89,7 +154,8 @@ RequestParser::LineResult RequestParser::takeLine(const char*& p, const char* en
         line = _partialLine;
     }
     p = lf + 1;
-    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);  // CRLF or bare LF
+    _lineHadCr = !line.empty() && line.back() == '\r';
+    if (_lineHadCr) line.remove_suffix(1);  // CRLF or bare LF
     return LineResult::Line;
 }
 
@@ -178,6 +244,14 @@ bool RequestParser::onRequestLine(std::string_view line) {
         }
     }
     std::string_view version = rest.substr(secondSpace + 1);
+    if (!checkVersion(version)) return false;
+    _request.method.assign(method);
+    if (!setTarget(method, target)) return false;
+    _state = State::HeaderLine;
+    return true;
+}
+
+bool RequestParser::checkVersion(std::string_view version) {
     if (version.size() != kVersionBytes || version.compare(0, 5, "HTTP/") != 0 || !isDigit(version[5]) ||
         version[6] != '.' || !isDigit(version[7])) {
         fail(400, "malformed HTTP version");
@@ -189,34 +263,88 @@ bool RequestParser::onRequestLine(std::string_view line) {
     }
     // RFC 9110 2.5: a higher 1.x minor version is served as the highest we know.
     _request.versionMinor = version[7] == '0' ? 0 : 1;
-    _request.method.assign(method);
-    _request.target.assign(target);
-    _state = State::HeaderLine;
+    return true;
+}
+
+// The four forms of RFC 9112 3.2. Handlers always see origin-form (or "*").
+bool RequestParser::setTarget(std::string_view method, std::string_view target) {
+    if (method == "CONNECT") {
+        // authority-form belongs to CONNECT only, and we are no proxy. The
+        // connection closes, so tunnel bytes a client sends optimistically
+        // are never taken for requests.
+        fail(400, "CONNECT is not supported");
+        return false;
+    }
+    if (target.front() == '/') {
+        _request.target.assign(target);
+        return true;
+    }
+    if (target == "*") {
+        if (method != "OPTIONS") {
+            fail(400, "asterisk-form target is only allowed with OPTIONS");
+            return false;
+        }
+        _request.target.assign(target);
+        return true;
+    }
+    // absolute-form: "http" or "https", "://", an authority with a host and
+    // no userinfo (RFC 9110 4.2.4), then path-abempty and the query.
+    size_t schemeEnd = target.find("://");
+    std::string_view scheme = target.substr(0, schemeEnd);
+    if (schemeEnd == std::string_view::npos || !(equalsIgnoreCase(scheme, "http") || equalsIgnoreCase(scheme, "https"))) {
+        fail(400, "invalid request target");
+        return false;
+    }
+    std::string_view rest = target.substr(schemeEnd + 3);
+    std::string_view authority = rest.substr(0, authorityEnd(rest));
+    if (!isValidHostPort(authority, false)) {
+        fail(400, "invalid request target");
+        return false;
+    }
+    std::string_view origin = rest.substr(authority.size());
+    _request.target.clear();
+    if (origin.empty() || origin.front() == '?') _request.target += '/';  // RFC 9112 3.2.1: an empty path is "/"
+    _request.target.append(origin);
+    _request.absoluteTarget.assign(target);
+    _request.authority.assign(authority);
     return true;
 }
 
 bool RequestParser::onHeaderLine(std::string_view line) {
-    if (isOws(line.front())) {
-        fail(400, "obsolete line folding is not accepted");
+    std::string_view name;
+    std::string_view value;
+    if (const char* problem = splitFieldLine(line, name, value)) {
+        fail(400, problem);
         return false;
-    }
-    size_t colon = line.find(':');
-    if (colon == std::string_view::npos || !isToken(line.substr(0, colon))) {
-        fail(400, "invalid header field name");
-        return false;
-    }
-    std::string_view value = trimOws(line.substr(colon + 1));
-    for (char c : value) {
-        if (!isFieldValueChar(c)) {
-            fail(400, "invalid header field value");
-            return false;
-        }
     }
     if (_request.headers.size() >= _limits.maxHeaderFields) {
         fail(431, "too many header fields");
         return false;
     }
-    _request.headers.emplace_back(std::string(line.substr(0, colon)), std::string(value));
+    _request.headers.emplace_back(std::string(name), std::string(value));
+    return true;
+}
+
+// Trailer fields are checked like header fields, then dropped: nothing we
+// serve uses them, and merging them into the headers after the fact would let
+// a client slip in fields the head was judged without. Every line of the
+// chunked framing, these included, must end in CRLF: a recipient that does
+// not take a bare LF as a line end would see a different end of the message.
+bool RequestParser::onTrailerLine(std::string_view line) {
+    if (!_lineHadCr) {
+        fail(400, "chunked framing line not ended by CRLF");
+        return false;
+    }
+    if (line.empty()) {
+        _state = State::Complete;
+        return true;
+    }
+    std::string_view name;
+    std::string_view value;
+    if (const char* problem = splitFieldLine(line, name, value)) {
+        fail(400, problem);
+        return false;
+    }
     return true;
 }
 
@@ -254,24 +382,61 @@ bool RequestParser::readFraming(bool& chunked, size_t& contentLength) {
         fail(400, "repeated Transfer-Encoding");
         return false;
     }
-    if (encoding != nullptr && !equalsIgnoreCase(*encoding, "chunked")) {
+    if (encoding != nullptr && _request.versionMinor == 0) {
+        // RFC 9112 6.1: faulty framing, as an HTTP/1.0 recipient (or proxy)
+        // would not have understood it.
+        fail(400, "Transfer-Encoding in an HTTP/1.0 request");
+        return false;
+    }
+    if (encoding != nullptr && !checkTransferCodings(*encoding)) return false;
+    chunked = encoding != nullptr;
+    if (!haveLength) contentLength = 0;
+    return true;
+}
+
+// The list must end in "chunked" (RFC 9112 6.3: otherwise the length of the
+// body cannot be known, 400) and hold it only once (6.1); any coding before it
+// is one we do not implement (501). Empty list elements are ignored (RFC 9110 5.6.1).
+bool RequestParser::checkTransferCodings(std::string_view list) {
+    std::string_view last;
+    bool unsupported = false;
+    bool chunkedBeforeLast = false;
+    for (;;) {
+        size_t comma = list.find(',');
+        std::string_view element = trimOws(list.substr(0, comma));
+        if (!element.empty()) {
+            if (equalsIgnoreCase(last, "chunked")) {
+                chunkedBeforeLast = true;
+            } else if (!last.empty()) {
+                unsupported = true;
+            }
+            last = element;
+        }
+        if (comma == std::string_view::npos) break;
+        list.remove_prefix(comma + 1);
+    }
+    if (!equalsIgnoreCase(last, "chunked") || chunkedBeforeLast) {
+        fail(400, "chunked is not the final transfer coding");
+        return false;
+    }
+    if (unsupported) {
         fail(501, "unsupported transfer encoding");
         return false;
     }
-    chunked = encoding != nullptr;
-    if (!haveLength) contentLength = 0;
     return true;
 }
 
 ParseStatus RequestParser::onHeadComplete() {
     const bool http11 = _request.versionMinor == 1;
     int hosts = 0;
+    const std::string* host = nullptr;
     bool sawClose = false;
     bool sawKeepAlive = false;
     const std::string* expect = nullptr;
     for (const auto& [name, value] : _request.headers) {
         if (equalsIgnoreCase(name, "host")) {
             ++hosts;
+            host = &value;
         } else if (equalsIgnoreCase(name, "connection")) {
             sawClose = sawClose || listContainsToken(value, "close");
             sawKeepAlive = sawKeepAlive || listContainsToken(value, "keep-alive");
@@ -281,6 +446,12 @@ ParseStatus RequestParser::onHeadComplete() {
     }
     // RFC 9112 3.2: an HTTP/1.1 request has exactly one Host; none is allowed twice.
     if (hosts > 1 || (http11 && hosts == 0)) return fail(400, "missing or repeated Host header");
+    // ... and one with an invalid value is refused as well. It is checked even
+    // when an absolute-form target overrides it.
+    if (host != nullptr) {
+        if (!isValidHostPort(*host, true)) return fail(400, "invalid Host header");
+        if (_request.authority.empty()) _request.authority = *host;
+    }
     _keepAlive = http11 ? !sawClose : (sawKeepAlive && !sawClose);
 
     bool chunked = false;
@@ -313,16 +484,20 @@ ParseStatus RequestParser::onHeadComplete() {
 }
 
 ParseStatus RequestParser::onChunkSizeLine(std::string_view line) {
+    if (!_lineHadCr) return fail(400, "chunked framing line not ended by CRLF");
     size_t digits = 0;
+    size_t significant = 0;  // digits after leading zeros
     size_t size = 0;
     while (digits < line.size() && hexValue(line[digits]) >= 0) {
-        if (digits == 15) return fail(400, "invalid chunk size");  // would overflow; far too large anyway
+        if (size > 0 || line[digits] != '0') ++significant;
+        // Fifteen hex digits cannot overflow and are far beyond any body we accept.
+        if (significant > 15) return fail(400, "invalid chunk size");
         size = size * 16 + static_cast<size_t>(hexValue(line[digits]));
         ++digits;
     }
-    std::string_view rest = trimOws(line.substr(digits));
-    // Chunk extensions (";name=value") carry nothing we use.
-    if (digits == 0 || (!rest.empty() && rest.front() != ';')) return fail(400, "invalid chunk size");
+    if (digits == 0) return fail(400, "invalid chunk size");
+    // Chunk extensions carry nothing we use, but must be well-formed.
+    if (!isValidChunkExtensions(line.substr(digits))) return fail(400, "invalid chunk extension");
     if (size == 0) {
         _state = State::TrailerLine;
     } else if (size > _limits.maxBodyBytes - _request.body.size()) {
@@ -382,8 +557,8 @@ ParseStatus RequestParser::parse(const char* data, size_t size, size_t& consumed
                 }
                 break;
             case State::TrailerLine:
-                // Trailer fields are skipped; they only count against the head limit.
-                if (takeHeadLine(p, end, line, status) && line.empty()) _state = State::Complete;
+                // Trailer fields count against the head limit.
+                if (takeHeadLine(p, end, line, status)) onTrailerLine(line);
                 break;
             case State::ChunkSizeLine: {
                 LineResult result = takeLine(p, end, _limits.maxChunkLineBytes, line);
@@ -396,7 +571,7 @@ ParseStatus RequestParser::parse(const char* data, size_t size, size_t& consumed
             }
             case State::ChunkDataEnd: {
                 LineResult result = takeLine(p, end, 1, line);
-                if (result == LineResult::TooLong || (result == LineResult::Line && !line.empty())) {
+                if (result == LineResult::TooLong || (result == LineResult::Line && (!line.empty() || !_lineHadCr))) {
                     status = fail(400, "chunk data not followed by CRLF");
                 } else if (result == LineResult::Line) {
                     _state = State::ChunkSizeLine;

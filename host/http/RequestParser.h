@@ -58,7 +58,11 @@ private:
 
     bool checkMethodSoFar(const char*& p, const char* end);
     bool onRequestLine(std::string_view line);
+    bool checkVersion(std::string_view version);
+    bool setTarget(std::string_view method, std::string_view target);
     bool onHeaderLine(std::string_view line);
+    bool onTrailerLine(std::string_view line);
+    bool checkTransferCodings(std::string_view list);
     ParseStatus onHeadComplete();
     bool readFraming(bool& chunked, size_t& contentLength);
     ParseStatus onChunkSizeLine(std::string_view line);
@@ -68,6 +72,7 @@ private:
     HttpRequest _request;
     State _state = State::RequestLine;
     std::string _partialLine;     // a line that has not seen its LF yet
+    bool _lineHadCr = false;      // the last line takeLine() returned ended in CRLF, not a bare LF
     size_t _headBytes = 0;        // bytes of request line, fields and trailers so far
     size_t _bodyRemaining = 0;    // of the Content-Length body or of the current chunk
     bool _keepAlive = true;

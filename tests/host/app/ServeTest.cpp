@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <csignal>
+#include <cstdio>
 #include <fstream>
 #include <sstream>
 
@@ -46,6 +47,23 @@ public:
         HttpReply r = httpCall(port, "GET", "/api/v1/status", "admin", "foobaz");
         CPPUNIT_ASSERT_EQUAL_MESSAGE(r.body, 200, r.status);
         CPPUNIT_ASSERT_EQUAL(std::string("application/json; charset=UTF-8"), r.contentType);
+        // HEAD is answered on every GET route: curl -Iv -u admin:foobaz http://HOST:PORT/api/v1/status
+        HttpReply head = httpCall(port, "HEAD", "/api/v1/status", "admin", "foobaz");
+        CPPUNIT_ASSERT_EQUAL(200, head.status);
+        CPPUNIT_ASSERT(head.body.empty());
+        if (::access("/usr/bin/curl", X_OK) == 0) {
+            const std::string command =
+                "curl -sS -Iv -u admin:foobaz http://127.0.0.1:" + std::to_string(port) + "/api/v1/status 2>&1";
+            std::string output;
+            FILE* pipe = ::popen(command.c_str(), "r");
+            CPPUNIT_ASSERT(pipe != nullptr);
+            char buf[1024];
+            for (size_t n; (n = std::fread(buf, 1, sizeof buf, pipe)) > 0;) output.append(buf, n);
+            CPPUNIT_ASSERT_EQUAL_MESSAGE(output, 0, ::pclose(pipe));
+            CPPUNIT_ASSERT_MESSAGE(output, output.find("HTTP/1.1 200 OK") != std::string::npos);
+            CPPUNIT_ASSERT_MESSAGE(output, output.find("Content-Length: " + std::to_string(r.body.size())) !=
+                                               std::string::npos);
+        }
         CPPUNIT_ASSERT_EQUAL(0, rportd.stop());
     }
 

@@ -20,6 +20,12 @@ class RequestParserHeadTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(rejectsBadFields);
     CPPUNIT_TEST(limitsHeaderBytesAndFieldCount);
     CPPUNIT_TEST(requiresExactlyOneHostInHttp11);
+    CPPUNIT_TEST(rejectsInvalidHostValues);
+    CPPUNIT_TEST(turnsAbsoluteFormIntoOriginForm);
+    CPPUNIT_TEST(rejectsInvalidAbsoluteTargets);
+    CPPUNIT_TEST(acceptsAsteriskOnlyWithOptions);
+    CPPUNIT_TEST(refusesConnectAndAuthorityForm);
+    CPPUNIT_TEST(rejectsTargetsInNoKnownForm);
     CPPUNIT_TEST(stopsAtTheEndOfEachPipelinedRequest);
     CPPUNIT_TEST(resetKeepsPeerAndClearsTheRest);
     CPPUNIT_TEST_SUITE_END();
@@ -159,6 +165,78 @@ public:
         CPPUNIT_ASSERT_EQUAL(400, rejection("GET / HTTP/1.0\r\nHost: a\r\nHOST: b\r\n\r\n"));
     }
 
+    void rejectsInvalidHostValues() {
+        // RFC 9112 3.2: a Host with an invalid value is a 400 like a missing one.
+        for (const char* host : {"a b", "a/b", "a:x", "a:80:90", "[::1", "[::1]x", "[]", "user@a", "a%zz", "a\"b"}) {
+            CPPUNIT_ASSERT_EQUAL_MESSAGE(host, 400,
+                                         rejection(std::string("GET / HTTP/1.1\r\nHost: ") + host + "\r\n\r\n"));
+        }
+        for (const char* host : {"", "example.org", "example.org:3000", "127.0.0.1:0", "[::1]:8080", "[fe80::1%25eth0]",
+                                 "xn--bcher-kva.example", "a%20b", "a:"}) {
+            ParseOutcome o = parseBothWays(std::string("GET / HTTP/1.1\r\nHost: ") + host + "\r\n\r\n");
+            CPPUNIT_ASSERT_MESSAGE(host, o.status == ParseStatus::Complete);
+            CPPUNIT_ASSERT_EQUAL(std::string(host), o.request.authority);
+        }
+        CPPUNIT_ASSERT(parseBothWays("GET / HTTP/1.0\r\n\r\n").request.authority.empty());
+    }
+
+    void turnsAbsoluteFormIntoOriginForm() {
+        ParseOutcome o = parseBothWays(
+            "GET http://host:3000/api/v1/status?x=%41 HTTP/1.1\r\nHost: other.example\r\n\r\n");
+        CPPUNIT_ASSERT(o.status == ParseStatus::Complete);
+        CPPUNIT_ASSERT_EQUAL(std::string("/api/v1/status?x=%41"), o.request.target);
+        CPPUNIT_ASSERT_EQUAL(std::string("/api/v1/status"), std::string(o.request.path()));
+        CPPUNIT_ASSERT_EQUAL(std::string("x=%41"), std::string(o.request.query()));
+        CPPUNIT_ASSERT_EQUAL(std::string("http://host:3000/api/v1/status?x=%41"), o.request.absoluteTarget);
+        // RFC 9112 3.2.2: the target's authority wins over Host.
+        CPPUNIT_ASSERT_EQUAL(std::string("host:3000"), o.request.authority);
+
+        // An empty path is "/"; the scheme is case-insensitive; https too; IPv6 literals.
+        CPPUNIT_ASSERT_EQUAL(std::string("/"), parseBothWays("GET HTTP://h HTTP/1.1\r\nHost: h\r\n\r\n").request.target);
+        CPPUNIT_ASSERT_EQUAL(std::string("/?q=1"),
+                             parseBothWays("GET https://h?q=1 HTTP/1.1\r\nHost: h\r\n\r\n").request.target);
+        ParseOutcome v6 = parseBothWays("DELETE http://[::1]:3000/a/b HTTP/1.1\r\nHost: [::1]:3000\r\n\r\n");
+        CPPUNIT_ASSERT_EQUAL(std::string("/a/b"), v6.request.target);
+        CPPUNIT_ASSERT_EQUAL(std::string("[::1]:3000"), v6.request.authority);
+        // HTTP/1.0 without Host.
+        CPPUNIT_ASSERT_EQUAL(std::string("/x"), parseBothWays("GET http://h/x HTTP/1.0\r\n\r\n").request.target);
+        // Origin-form keeps no absolute target.
+        CPPUNIT_ASSERT(parseBothWays("GET /x HTTP/1.1\r\nHost: h\r\n\r\n").request.absoluteTarget.empty());
+    }
+
+    void rejectsInvalidAbsoluteTargets() {
+        for (const char* target : {"ftp://h/x", "http:/x", "http:x", "http//h/x", "://h/x", "http:///x", "http://?x",
+                                   "http://user@h/x", "http://user:pw@h/x", "http://h:x/", "http://h:80:1/",
+                                   "http://[::1/x", "http://h%zz/", "javascript://h/"}) {
+            CPPUNIT_ASSERT_EQUAL_MESSAGE(target, 400,
+                                         rejection(std::string("GET ") + target + " HTTP/1.1\r\nHost: h\r\n\r\n"));
+        }
+    }
+
+    void acceptsAsteriskOnlyWithOptions() {
+        ParseOutcome o = parseBothWays("OPTIONS * HTTP/1.1\r\nHost: h\r\n\r\n");
+        CPPUNIT_ASSERT(o.status == ParseStatus::Complete);
+        CPPUNIT_ASSERT_EQUAL(std::string("*"), o.request.target);
+        for (const char* method : {"GET", "HEAD", "POST", "DELETE"})
+            CPPUNIT_ASSERT_EQUAL_MESSAGE(method, 400, rejection(std::string(method) + " * HTTP/1.1\r\nHost: h\r\n\r\n"));
+        CPPUNIT_ASSERT_EQUAL(400, rejection("OPTIONS *x HTTP/1.1\r\nHost: h\r\n\r\n"));
+    }
+
+    void refusesConnectAndAuthorityForm() {
+        // We are no proxy: CONNECT is refused and the connection closes.
+        CPPUNIT_ASSERT_EQUAL(400, rejection("CONNECT example.org:443 HTTP/1.1\r\nHost: example.org:443\r\n\r\n"));
+        CPPUNIT_ASSERT_EQUAL(400, rejection("CONNECT / HTTP/1.1\r\nHost: h\r\n\r\n"));
+        // authority-form with any other method.
+        CPPUNIT_ASSERT_EQUAL(400, rejection("GET example.org:443 HTTP/1.1\r\nHost: h\r\n\r\n"));
+    }
+
+    void rejectsTargetsInNoKnownForm() {
+        for (const char* target : {"api/v1/status", "x", "?a=b", "%2Fapi", "\\api", "#x"}) {
+            CPPUNIT_ASSERT_EQUAL_MESSAGE(target, 400,
+                                         rejection(std::string("GET ") + target + " HTTP/1.1\r\nHost: h\r\n\r\n"));
+        }
+    }
+
     void stopsAtTheEndOfEachPipelinedRequest() {
         const std::string first = "GET /one HTTP/1.1\r\nHost: a\r\n\r\n";
         const std::string second = "POST /two HTTP/1.1\r\nHost: a\r\nContent-Length: 3\r\n\r\nabc";
@@ -188,13 +266,17 @@ public:
         parser.request().peerAddress = "::1";
         parser.request().peerPort = 4242;
         CPPUNIT_ASSERT(!parser.started());
-        const std::string text = "POST / HTTP/1.0\r\nContent-Length: 2\r\n\r\nhi";
+        const std::string text = "POST http://h:1/ HTTP/1.0\r\nContent-Length: 2\r\n\r\nhi";
         size_t used = 0;
         CPPUNIT_ASSERT(parser.parse(text.data(), text.size(), used) == ParseStatus::Complete);
         CPPUNIT_ASSERT(parser.started());
+        CPPUNIT_ASSERT_EQUAL(std::string("h:1"), parser.request().authority);
         parser.reset();
         CPPUNIT_ASSERT(!parser.started());
         CPPUNIT_ASSERT(parser.request().method.empty());
+        CPPUNIT_ASSERT(parser.request().target.empty());
+        CPPUNIT_ASSERT(parser.request().absoluteTarget.empty());
+        CPPUNIT_ASSERT(parser.request().authority.empty());
         CPPUNIT_ASSERT(parser.request().headers.empty());
         CPPUNIT_ASSERT(parser.request().body.empty());
         CPPUNIT_ASSERT_EQUAL(std::string("::1"), parser.request().peerAddress);

@@ -11,6 +11,7 @@
 
 using namespace rportd::net;
 using namespace rportd::http;
+using namespace rportd::net;
 
 class ListenSocketTest : public CppUnit::TestFixture {
     CPPUNIT_TEST_SUITE(ListenSocketTest);
