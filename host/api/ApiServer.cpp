@@ -17,6 +17,8 @@ ApiServer::ApiServer(RequestDispatcher& dispatcher, const ApiServerOptions& opti
     http.threads = options.threads;
     http.maxBodyBytes = options.maxRequestBytes;
     http.keepAliveTimeout = options.keepAliveTimeout;
+    http.maxConnections = options.maxConnections;
+    _transport = options.transport;
     http.errorLog = [](const std::string& message) { Poco::Logger::get("api-listener").error(message); };
     http.warningLog = [](const std::string& message) { Poco::Logger::get("api-listener").warning(message); };
     _server = std::make_unique<http::HttpServer>(
@@ -37,7 +39,7 @@ ApiServer::~ApiServer() {
 }
 
 std::string ApiServer::listen(const std::string& hostPort) {
-    _port = _server->listen(hostPort);
+    _port = _server->listen(hostPort, _transport);
     size_t colon = hostPort.rfind(':');
     return (colon == std::string::npos ? hostPort : hostPort.substr(0, colon)) + ":" + std::to_string(_port);
 }

@@ -22,6 +22,9 @@ struct ApiServerOptions {
     // [api] max_request_bytes: larger bodies are refused unread.
     size_t maxRequestBytes = 10240;
     std::chrono::milliseconds keepAliveTimeout{15000};
+    size_t maxConnections = 10000;
+    // TLS under every connection (HTTPS only); empty: plain HTTP.
+    http::TransportFactory transport;
 };
 
 class ApiServer {
@@ -39,6 +42,7 @@ public:
     uint16_t port() const { return _port; }
 
 private:
+    http::TransportFactory _transport;
     std::unique_ptr<http::HttpServer> _server;
     uint16_t _port = 0;
     bool _running = false;

@@ -5,6 +5,7 @@
 
 #include <rport/plugin.h>
 
+#include <ctime>
 #include <set>
 #include <stdexcept>
 
@@ -12,12 +13,24 @@
 #include "api/handlers/StatusHandler.h"
 #include "app/PasswordHashing.h"
 #include "app/PluginDirectory.h"
+#include "config/UrlCheck.h"
+#include "net/FileLimit.h"
+#include "tls/TlsTransport.h"
 #include "plugin_host/BackendError.h"
 #include "util/Version.h"
 
 namespace rportd::app {
 
 namespace {
+
+std::string rfc3339(int64_t unixSeconds) {
+    std::time_t t = static_cast<std::time_t>(unixSeconds);
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    char text[32];
+    std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    return text;
+}
 
 std::string joined(const std::vector<std::string>& items) {
     std::string out;
@@ -77,11 +90,9 @@ void ServerRuntime::prepare(bool createTables) {
 
     const auto& plugins = _cfg.plugins;
     // Before anything connects anywhere: a config that asks for HTTPS must
-    // never end up serving the API over plain HTTP.
-    if (plugins.api_cert)
-        throw std::runtime_error("API TLS (" + plugins.api_cert->origin +
-                                 ") is not available in this rportd build yet; refusing to serve the API over "
-                                 "plain HTTP instead");
+    // never end up serving the API over plain HTTP, so a certificate problem
+    // stops the start here.
+    if (plugins.api_cert && !_cfg.api.address.empty()) prepareTls();
     if (plugins.client_auth)
         _clientAuth.set(createAuth(RPORT_KIND_CLIENT_AUTH, *plugins.client_auth, createTables));
     if (!_cfg.api.address.empty() && plugins.api_auth) {
@@ -92,6 +103,8 @@ void ServerRuntime::prepare(bool createTables) {
     std::set<std::pair<std::string, std::string>> selected;
     if (auto c = _clientAuth.get()) selected.emplace(RPORT_KIND_CLIENT_AUTH, c->name());
     if (auto a = _apiAuth.get()) selected.emplace(RPORT_KIND_API_AUTH, a->name());
+    if (_certSources)
+        for (const auto& c : _certSources->status()) selected.emplace(RPORT_KIND_CERT_PROVIDER, c.provider);
     _registry->retainOnly(selected);
 
     if (plugins.tunnel_cert)
@@ -100,6 +113,43 @@ void ServerRuntime::prepare(bool createTables) {
     if (plugins.client_auth && plugins.client_auth->plugin == "static")
         log.warning("client authentication uses a single static credential ([server] auth); every client shares "
                     "it and none can be revoked alone. Prefer auth_file or auth_table in production.");
+}
+
+void ServerRuntime::prepareTls() {
+    const config::PluginSelection& sel = *_cfg.plugins.api_cert;
+    if (!_registry->find(RPORT_KIND_CERT_PROVIDER, sel.plugin)) {
+        std::string why = "cert-provider plugin \"" + sel.plugin + "\" (selected by " + sel.origin +
+                          ") is not loaded; cert-provider plugins available: " +
+                          joined(_registry->names(RPORT_KIND_CERT_PROVIDER));
+        if (sel.plugin == "acme") why += ". The built-in ACME client is not part of this build yet: use cert_file and key_file, or certbot";
+        throw std::runtime_error(why);
+    }
+    plugin_host::Settings settings = sel.settings;
+    // What every certificate provider may want to know about the host;
+    // explicit [plugin.NAME] settings win.
+    auto addDefault = [&settings](const std::string& key, const std::string& value) {
+        for (const auto& kv : settings)
+            if (kv.first == key) return;
+        settings.emplace_back(key, value);
+    };
+    addDefault("acme_http_port", std::to_string(_cfg.server.acme_http_port));
+    addDefault("challenge_webroot", config::challengeWebroot(_cfg.server));
+
+    tls::TlsPolicy policy;
+    policy.minVersion = _cfg.api.tls_min.empty() ? "1.2" : _cfg.api.tls_min;
+    try {
+        _tlsStore = std::make_unique<tls::CertificateStore>(policy);
+    } catch (const std::exception& e) {
+        throw std::runtime_error(std::string("API: TLS: ") + e.what());
+    }
+    auto backend = std::make_shared<plugin_host::CertBackend>(*_registry, sel.plugin, settings);
+    std::string expectedHost;
+    if (!_cfg.api.base_url.empty()) {
+        std::string error;
+        if (auto url = config::parseUrl(_cfg.api.base_url, error)) expectedHost = config::hostWithoutPort(url->host);
+    }
+    _certSources = std::make_unique<certs::CertificateSources>(*_tlsStore);
+    _certSources->add("api", std::move(backend), expectedHost);
 }
 
 api::StatusInfo ServerRuntime::statusInfo() const {
@@ -117,10 +167,37 @@ api::StatusInfo ServerRuntime::statusInfo() const {
     info.usedPorts = _cfg.server.used_ports;
     info.excludedPorts = _cfg.server.excluded_ports;
     info.passwordMinLength = _cfg.api.password_min_length;
+    if (_certSources) {
+        for (const auto& c : _certSources->status()) {
+            api::CertificateStatusInfo out;
+            out.source = c.source;
+            out.provider = c.provider;
+            if (c.certificate) {
+                const auto& i = c.certificate->info();
+                out.subject = i.subjectCommonName;
+                out.sans = i.dnsNames;
+                out.sans.insert(out.sans.end(), i.ipAddresses.begin(), i.ipAddresses.end());
+                out.issuer = i.issuer;
+                out.serial = i.serialHex;
+                out.notAfter = rfc3339(i.notAfter);
+            }
+            out.lastReload = c.lastReload ? rfc3339(c.lastReload) : "";
+            out.lastError = c.lastError;
+            out.lastErrorAt = c.lastErrorAt ? rfc3339(c.lastErrorAt) : "";
+            info.certificates.push_back(std::move(out));
+        }
+    }
     return info;
 }
 
 void ServerRuntime::start() {
+    // Every connection is a descriptor: a soft limit of 1024 would cap the
+    // server at about a thousand clients.
+    const net::FileLimit files = net::raiseOpenFileLimit();
+    Poco::Logger::get("server").information("open file limit: " + std::to_string(files.now) + " (was " +
+                                            std::to_string(files.before) + ", hard limit " +
+                                            std::to_string(files.hard) + ")");
+    if (_cfg.server.acme_http_port > 0) startChallengeListener();
     if (_cfg.api.address.empty()) {
         Poco::Logger::get("server").information("API disabled: [api] address is empty");
         return;
@@ -143,6 +220,14 @@ void ServerRuntime::start() {
     _dispatcher = std::make_unique<api::RequestDispatcher>(_router, *_apiUsers);
     api::ApiServerOptions options;
     options.maxRequestBytes = static_cast<size_t>(_cfg.api.max_request_bytes);
+    // Room for the descriptors that are not API connections (plugins,
+    // databases, log files, the client listener's share later).
+    const uint64_t fileLimit = net::raiseOpenFileLimit().now;
+    options.maxConnections = static_cast<size_t>(fileLimit > 512 ? fileLimit - 256 : fileLimit / 2);
+    if (_tlsStore) {
+        tls::CertificateStore* store = _tlsStore.get();
+        options.transport = [store](int fd) { return std::make_unique<tls::TlsTransport>(fd, *store); };
+    }
     _api = std::make_unique<api::ApiServer>(*_dispatcher, options);
     std::string listening;
     try {
@@ -151,7 +236,8 @@ void ServerRuntime::start() {
         throw std::runtime_error(std::string("API: ") + e.what());
     }
     _api->start();
-    Poco::Logger::get("api-listener").information("API Listening on %s...", listening);
+    Poco::Logger::get("api-listener")
+        .information("API Listening on %s (%s)...", listening, std::string(_tlsStore ? "HTTPS" : "HTTP"));
 }
 
 void ServerRuntime::recreate(BackendSlot<plugin_host::AuthBackend>& slot, const char* kind,
@@ -169,6 +255,43 @@ void ServerRuntime::recreate(BackendSlot<plugin_host::AuthBackend>& slot, const 
 void ServerRuntime::reload() {
     recreate(_clientAuth, RPORT_KIND_CLIENT_AUTH, _cfg.plugins.client_auth);
     recreate(_apiAuth, RPORT_KIND_API_AUTH, _cfg.plugins.api_auth);
+    if (_certSources) _certSources->reloadAll();
+}
+
+void ServerRuntime::startChallengeListener() {
+    Poco::Logger& log = Poco::Logger::get("acme");
+    const std::string webroot = config::challengeWebroot(_cfg.server);
+    try {
+        Poco::File(webroot + acme::ChallengeResponder::kChallengePrefix).createDirectories();
+    } catch (const Poco::Exception& e) {
+        log.warning("cannot create the challenge webroot %s: %s", webroot, e.displayText());
+    }
+    _challengeResponder = std::make_unique<acme::ChallengeResponder>(_services->http01Tokens(), webroot);
+    http::HttpServerOptions options;
+    options.loops = 1;
+    options.threads = 1;
+    options.maxBodyBytes = 0;
+    options.readTimeout = std::chrono::seconds(3);  // the original's read-header timeout here
+    options.maxConnections = 1024;
+    options.errorLog = [](const std::string& message) { Poco::Logger::get("acme").error(message); };
+    options.warningLog = [](const std::string& message) { Poco::Logger::get("acme").warning(message); };
+    const acme::ChallengeResponder* responder = _challengeResponder.get();
+    _challengeServer = std::make_unique<http::HttpServer>(
+        options, [responder](http::HttpRequest& rq, http::HttpResponse& rs) { responder->answer(rq, rs); },
+        [responder](http::HttpRequest& rq, http::HttpResponse& rs) { return responder->answerWithoutDisk(rq, rs); });
+    // Every address, like the original, unless acme_http_host narrows it.
+    const std::string& host = _cfg.server.acme_http_host;
+    const std::string address = (host.find(':') != std::string::npos ? "[" + host + "]" : host) + ":" +
+                                std::to_string(_cfg.server.acme_http_port);
+    try {
+        _challengePort = _challengeServer->listen(address);
+        _challengeServer->start();
+        log.information("listening on %s (HTTP-01 challenges, webroot %s)", address, webroot);
+    } catch (const std::exception& e) {
+        // Like the original: the server keeps running without it.
+        log.error("failed to listen on acme http port: %s", std::string(e.what()));
+        _challengeServer.reset();
+    }
 }
 
 void ServerRuntime::stop() {
@@ -176,6 +299,13 @@ void ServerRuntime::stop() {
         _api->stop();
         _api.reset();
     }
+    if (_challengeServer) {
+        _challengeServer->stop(std::chrono::milliseconds(1000));
+        _challengeServer.reset();
+    }
+    _challengeResponder.reset();
+    _certSources.reset();
+    _tlsStore.reset();
     _dispatcher.reset();
     _clientAuthStore.reset();
     _apiUsers.reset();

@@ -3,7 +3,12 @@
 // plugins and the backends they provide, and the API listener.
 #include <memory>
 
+#include "acme/ChallengeResponder.h"
 #include "api/ApiServer.h"
+#include "certs/CertificateSources.h"
+#include "http/HttpServer.h"
+#include "plugin_host/CertBackend.h"
+#include "tls/CertificateStore.h"
 #include "api/Router.h"
 #include "api/handlers/StatusHandler.h"
 #include "app/BackendSlot.h"
@@ -37,6 +42,7 @@ public:
     void stop();
 
     uint16_t apiPort() const { return _api ? _api->port() : 0; }
+    uint16_t challengePort() const { return _challengePort; }
     // The clients the server knows (empty until clients can connect).
     clients::ClientRegistry& clientRegistry() { return _clients; }
 
@@ -48,6 +54,10 @@ private:
     void recreate(BackendSlot<plugin_host::AuthBackend>& slot, const char* kind,
                   const std::optional<config::PluginSelection>& sel);
     api::StatusInfo statusInfo() const;
+    // The API's certificate provider and the TLS store it feeds, when the
+    // config asks for HTTPS.
+    void prepareTls();
+    void startChallengeListener();
 
     config::Config _cfg;
     std::unique_ptr<plugin_host::HostServices> _services;
@@ -60,7 +70,12 @@ private:
     auth::VerificationCache _apiLoginCache;  // bcrypt results for API users
     api::Router _router;
     std::unique_ptr<api::RequestDispatcher> _dispatcher;
+    std::unique_ptr<tls::CertificateStore> _tlsStore;
+    std::unique_ptr<certs::CertificateSources> _certSources;
     std::unique_ptr<api::ApiServer> _api;
+    std::unique_ptr<acme::ChallengeResponder> _challengeResponder;
+    std::unique_ptr<http::HttpServer> _challengeServer;
+    uint16_t _challengePort = 0;
 };
 
 // How /status names a credential source: the original's words for the

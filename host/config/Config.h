@@ -66,8 +66,16 @@ struct ServerConfig {
     bool tunnel_enable_acme = false;
     std::string tunnel_proxy_cert_file;
     std::string tunnel_proxy_key_file;
-    std::string tls_min = "1.3";  // minimum TLS of the tunnel proxy
+    // Minimum TLS of the tunnel proxy. The original's default was 1.3, which
+    // broke the proxies users put in front of it; ours accepts 1.2 (AEAD and
+    // forward secrecy only) unless 1.3 is asked for.
+    std::string tls_min = "1.2";
     int acme_http_port = 0;       // 0 = no HTTP-01 challenge listener
+    std::string acme_http_host;   // ours: the address it binds; empty = every address
+    // Files below <acme_webroot>/.well-known/acme-challenge/ are served on
+    // acme_http_port, so `certbot renew --webroot -w <dir>` works while rportd
+    // holds the port. Empty: <data_dir>/acme-webroot.
+    std::string acme_webroot;
 
     // --- filled by validate() ---
     PortSet allowed_ports;  // used_ports minus excluded_ports
@@ -97,7 +105,7 @@ struct ApiConfig {
     int max_failed_login = 10;
     int ban_time = 600;  // seconds
     std::int64_t max_request_bytes = 10240;
-    std::string tls_min = "1.3";
+    std::string tls_min = "1.2";  // see ServerConfig::tls_min
     std::string doc_root;
     int max_token_lifetime = 0;  // hours, 0..2160
     std::string auth_header;
@@ -185,5 +193,10 @@ Config decodeConfigText(const std::string& text, const std::string& sourceName,
 // failing check; non-fatal findings are appended to `warnings`.
 void validate(Config& config, std::vector<std::string>& warnings);
 void validate(Config& config);
+
+// The challenge webroot in force: [server] acme_webroot or its default.
+inline std::string challengeWebroot(const ServerConfig& server) {
+    return server.acme_webroot.empty() ? server.data_dir + "/acme-webroot" : server.acme_webroot;
+}
 
 }  // namespace rportd::config

@@ -53,6 +53,8 @@ std::vector<KeySpec> serverKeys() {
         field("tunnel_proxy_key_file", g, &S::tunnel_proxy_key_file),
         field("tls_min", g, &S::tls_min),
         field("acme_http_port", g, &S::acme_http_port),
+        field("acme_webroot", g, &S::acme_webroot),
+        field("acme_http_host", g, &S::acme_http_host),
         // Remote-desktop helpers, remote commands and jobs are not part of this server yet.
         unsupported("run_remote_cmd_timeout_sec"),
         unsupported("tunnel_cors"),

@@ -62,7 +62,8 @@ std::optional<PluginSelection> classicApiCert(const Config& config) {
         return make("certbot", "[api] cert_file",
                     {{"cert_file", api.cert_file},
                      {"key_file", api.key_file},
-                     {"acme_http_port", std::to_string(config.server.acme_http_port)}});
+                     {"acme_http_port", std::to_string(config.server.acme_http_port)},
+                     {"challenge_webroot", challengeWebroot(config.server)}});
     if (!api.cert_file.empty() || !api.key_file.empty())
         return make("files", api.cert_file.empty() ? "[api] key_file" : "[api] cert_file",
                     {{"cert_file", api.cert_file}, {"key_file", api.key_file}});

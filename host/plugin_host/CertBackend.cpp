@@ -36,6 +36,10 @@ sdk::CallResult CertBackend::renewNow() {
     return result;
 }
 
+std::pair<std::string, int64_t> CertBackend::lastLoggedError() const {
+    return const_cast<BackendBinding&>(_binding).context().lastError();
+}
+
 void CertBackend::onCertChanged(std::function<void()> handler) {
     _binding.context().setCertChangedHandler(std::move(handler));
 }

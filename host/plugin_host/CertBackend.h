@@ -40,6 +40,9 @@ public:
     // is set are dropped: read current() once after construction.
     void onCertChanged(std::function<void()> handler);
 
+    // The provider's last error-level log line and its time (Unix seconds; 0: none).
+    std::pair<std::string, int64_t> lastLoggedError() const;
+
 private:
     BackendBinding _binding;
     std::unique_ptr<rport::sdk::CertClient> _client;

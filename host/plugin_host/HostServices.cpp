@@ -51,6 +51,7 @@ void logService(rport_host_ctx* ctx, int32_t level, rport_str message) {
     try {
         const Poco::Message::Priority priority = priorityFor(level);
         if (InstanceContext* instance = context(ctx)) {
+            if (priority <= Poco::Message::PRIO_ERROR) instance->recordError(printable(view(message)));
             Poco::Logger& logger = instance->logger();
             if (logger.is(priority))
                 logger.log(Poco::Message(

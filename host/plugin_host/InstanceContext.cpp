@@ -1,5 +1,7 @@
 #include "plugin_host/InstanceContext.h"
 
+#include <ctime>
+
 #include <Poco/Logger.h>
 
 #include <exception>
@@ -7,6 +9,17 @@
 #include "plugin_host/HostServices.h"
 
 namespace rportd::plugin_host {
+
+void InstanceContext::recordError(std::string message) {
+    std::lock_guard<std::mutex> lock(_errorMutex);
+    _lastError = std::move(message);
+    _lastErrorAt = static_cast<int64_t>(std::time(nullptr));
+}
+
+std::pair<std::string, int64_t> InstanceContext::lastError() const {
+    std::lock_guard<std::mutex> lock(_errorMutex);
+    return {_lastError, _lastErrorAt};
+}
 
 InstanceContext::InstanceContext(HostServices& services, InstanceIdentity identity,
                                  Settings settings)

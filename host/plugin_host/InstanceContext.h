@@ -12,6 +12,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "plugin_host/Settings.h"
 
@@ -66,6 +67,11 @@ public:
     // The logger named "plugin.<plugin name>".
     Poco::Logger& logger() const noexcept { return _logger; }
 
+    // The last line the instance logged at error level, and when (Unix
+    // seconds): /status shows it for certificate providers. Thread-safe.
+    void recordError(std::string message);
+    std::pair<std::string, int64_t> lastError() const;
+
     // What cert_changed calls. The handler runs on whichever thread the plugin
     // called from, without any host lock held; an empty handler drops the
     // notification (the host asks current() after create anyway).
@@ -87,6 +93,9 @@ public:
     bool closed() const;
 
 private:
+    mutable std::mutex _errorMutex;
+    std::string _lastError;
+    int64_t _lastErrorAt = 0;
     HostServices& _services;
     const InstanceIdentity _identity;
     const Settings _settings;  // never modified: plugins hold views into it

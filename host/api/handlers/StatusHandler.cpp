@@ -20,6 +20,22 @@ std::string renderStatus(const StatusInfo& info, const ClientCounts& counts) {
     w.key("monitoring_enabled").value(false);
     w.key("pairing_url").value(info.pairingUrl);
     w.key("password_min_length").value(info.passwordMinLength);
+    w.key("tls_certificates").beginArray();
+    for (const auto& c : info.certificates) {
+        w.beginObject();
+        w.key("issuer").value(c.issuer);
+        w.key("last_error").value(c.lastError);
+        w.key("last_error_at").value(c.lastErrorAt);
+        w.key("last_reload").value(c.lastReload);
+        w.key("not_after").value(c.notAfter);
+        w.key("provider").value(c.provider);
+        w.key("sans").stringArray(c.sans);
+        w.key("serial").value(c.serial);
+        w.key("source").value(c.source);
+        w.key("subject").value(c.subject);
+        w.endObject();
+    }
+    w.endArray();
     w.key("tunnel_host").value(info.tunnelHost);
     w.key("tunnel_proxy_enabled").value(info.tunnelProxyEnabled);
     w.key("two_fa_delivery_method").value("");

@@ -10,6 +10,20 @@
 namespace rportd::api {
 
 // The settled part of the status, filled once by the app.
+// One served certificate as /status shows it (times are RFC 3339, UTC).
+struct CertificateStatusInfo {
+    std::string source;    // "api"
+    std::string provider;  // "files", "certbot", ...
+    std::string subject;
+    std::vector<std::string> sans;
+    std::string issuer;
+    std::string serial;
+    std::string notAfter;
+    std::string lastReload;
+    std::string lastError;  // "" when none
+    std::string lastErrorAt;
+};
+
 struct StatusInfo {
     std::string version;
     std::vector<std::string> connectUrl;
@@ -22,6 +36,7 @@ struct StatusInfo {
     std::vector<std::string> usedPorts;
     std::vector<std::string> excludedPorts;
     int passwordMinLength = 14;
+    std::vector<CertificateStatusInfo> certificates;  // ours: what the HTTPS listener serves
 };
 
 struct ClientCounts {

@@ -44,7 +44,7 @@ public:
         CPPUNIT_ASSERT(!s.tunnel_enable_acme);
         CPPUNIT_ASSERT_EQUAL(std::string(), s.tunnel_proxy_cert_file);
         CPPUNIT_ASSERT_EQUAL(std::string(), s.tunnel_proxy_key_file);
-        CPPUNIT_ASSERT_EQUAL(std::string("1.3"), s.tls_min);
+        CPPUNIT_ASSERT_EQUAL(std::string("1.2"), s.tls_min);
         CPPUNIT_ASSERT_EQUAL(0, s.acme_http_port);
         CPPUNIT_ASSERT_EQUAL(std::int64_t{524288}, s.max_request_bytes_client);
         CPPUNIT_ASSERT(!s.tunnel_proxy_enabled);
@@ -88,7 +88,7 @@ public:
         CPPUNIT_ASSERT_EQUAL(10, a.max_failed_login);
         CPPUNIT_ASSERT_EQUAL(600, a.ban_time);
         CPPUNIT_ASSERT_EQUAL(std::int64_t{10240}, a.max_request_bytes);
-        CPPUNIT_ASSERT_EQUAL(std::string("1.3"), a.tls_min);
+        CPPUNIT_ASSERT_EQUAL(std::string("1.2"), a.tls_min);
         CPPUNIT_ASSERT_EQUAL(std::string(), a.doc_root);
         CPPUNIT_ASSERT_EQUAL(0, a.max_token_lifetime);
         CPPUNIT_ASSERT_EQUAL(std::string(), a.auth_header);

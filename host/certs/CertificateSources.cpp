@@ -1,0 +1,161 @@
+#include "certs/CertificateSources.h"
+
+#include <Poco/Logger.h>
+
+#include <ctime>
+#include <stdexcept>
+
+namespace rportd::certs {
+
+namespace {
+
+// Let's Encrypt certificates live 90 days and certbot renews 30 days before
+// the end: a certificate this close to expiry means renewal is not working.
+constexpr int64_t kExpiryWarningSeconds = 14 * 24 * 3600;
+
+Poco::Logger& logger() { return Poco::Logger::get("tls"); }
+
+int64_t unixNow() { return static_cast<int64_t>(std::time(nullptr)); }
+
+std::string utcDate(int64_t seconds) {
+    std::time_t t = static_cast<std::time_t>(seconds);
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    char text[32];
+    std::strftime(text, sizeof text, "%Y-%m-%d %H:%M:%S UTC", &tm);
+    return text;
+}
+
+std::string describe(const tls::CertificateInfo& info) {
+    std::string names;
+    for (const auto& n : info.dnsNames) names += (names.empty() ? "" : ",") + n;
+    for (const auto& n : info.ipAddresses) names += (names.empty() ? "" : ",") + n;
+    return "serial " + info.serialHex + ", names " + (names.empty() ? "none" : names) + ", issuer \"" +
+           info.issuer + "\", expires " + utcDate(info.notAfter);
+}
+
+}  // namespace
+
+CertificateSources::~CertificateSources() {
+    for (auto& source : _sources) source->backend->onCertChanged({});
+}
+
+std::vector<std::string> CertificateSources::warningsFor(const tls::ServedCertificate& certificate,
+                                                         const std::string& expectedHost, int64_t now) {
+    std::vector<std::string> warnings;
+    const auto& info = certificate.info();
+    if (info.notAfter <= now) {
+        warnings.push_back("the certificate (serial " + info.serialHex + ") expired on " + utcDate(info.notAfter) +
+                           "; clients will refuse it");
+    } else if (info.notAfter - now <= kExpiryWarningSeconds) {
+        warnings.push_back("the certificate (serial " + info.serialHex + ") expires on " + utcDate(info.notAfter) +
+                           ", in less than 14 days; check that its renewal works");
+    }
+    if (info.notBefore > now)
+        warnings.push_back("the certificate (serial " + info.serialHex + ") is not valid before " +
+                           utcDate(info.notBefore));
+    if (!expectedHost.empty() && !certificate.covers(expectedHost))
+        warnings.push_back("the certificate (serial " + info.serialHex + ") does not cover \"" + expectedHost +
+                           "\", the host of [api] base_url; clients that check the name will refuse it");
+    return warnings;
+}
+
+void CertificateSources::add(const std::string& name, std::shared_ptr<plugin_host::CertBackend> backend,
+                             const std::string& expectedHost) {
+    auto source = std::make_unique<Source>();
+    source->name = name;
+    source->expectedHost = expectedHost;
+    source->backend = std::move(backend);
+    Source* raw = source.get();
+    {
+        std::lock_guard<std::mutex> lock(_mutex);
+        _sources.push_back(std::move(source));
+    }
+    refresh(*raw, true);
+    // From now on every change the provider reports is swapped in.
+    raw->backend->onCertChanged([this, raw] { refresh(*raw, false); });
+}
+
+void CertificateSources::refresh(Source& source, bool atStart) {
+    std::optional<rport::sdk::CertBundle> bundle;
+    rport::sdk::CallResult result = source.backend->current(bundle);
+    std::string error;
+    std::shared_ptr<const tls::ServedCertificate> loaded;
+    if (!result.ok() || !bundle) {
+        error = "certificate provider \"" + source.backend->name() + "\" has no certificate" +
+                (result.message.empty() ? std::string() : ": " + result.message);
+    } else {
+        auto load = _store.load(bundle->chainPem, bundle->keyPem);
+        if (!load.certificate) {
+            error = "certificate provider \"" + source.backend->name() + "\" offered a certificate that cannot be used: " +
+                    load.error;
+        } else {
+            loaded = std::move(load.certificate);
+        }
+    }
+
+    std::lock_guard<std::mutex> lock(_mutex);
+    if (!loaded) {
+        if (atStart) throw std::runtime_error(error);
+        source.lastError = error;
+        source.lastErrorAt = unixNow();
+        logger().error("%s; still serving the previous certificate", error);
+        return;
+    }
+    if (source.certificate && source.certificate->info().serialHex == loaded->info().serialHex &&
+        source.certificate->info().notAfter == loaded->info().notAfter)
+        return;  // the same certificate again (a SIGHUP, a touched file)
+    _store.setCertificate(source.name, loaded);
+    source.certificate = loaded;
+    source.lastReload = unixNow();
+    logger().information("%s: serving %s from provider \"%s\"", source.name, describe(loaded->info()),
+                         source.backend->name());
+    for (const auto& warning : warningsFor(*loaded, source.expectedHost, unixNow()))
+        logger().warning("%s: %s", source.name, warning);
+}
+
+void CertificateSources::reloadAll() {
+    std::vector<std::shared_ptr<plugin_host::CertBackend>> backends;
+    {
+        std::lock_guard<std::mutex> lock(_mutex);
+        for (auto& source : _sources) backends.push_back(source->backend);
+    }
+    for (auto& backend : backends) {
+        if (backend->canRenew()) {
+            backend->renewNow();
+        }
+    }
+    // Providers without renew_now are asked directly.
+    std::vector<Source*> sources;
+    {
+        std::lock_guard<std::mutex> lock(_mutex);
+        for (auto& source : _sources)
+            if (!source->backend->canRenew()) sources.push_back(source.get());
+    }
+    for (Source* source : sources) refresh(*source, false);
+}
+
+std::vector<CertificateStatus> CertificateSources::status() const {
+    std::lock_guard<std::mutex> lock(_mutex);
+    std::vector<CertificateStatus> out;
+    for (const auto& source : _sources) {
+        CertificateStatus s;
+        s.source = source->name;
+        s.provider = source->backend->name();
+        s.expectedHost = source->expectedHost;
+        s.certificate = source->certificate;
+        s.lastReload = source->lastReload;
+        s.lastError = source->lastError;
+        s.lastErrorAt = source->lastErrorAt;
+        // The provider's own reports (a half-written pair it ignored) count too.
+        auto [providerError, at] = source->backend->lastLoggedError();
+        if (at > s.lastErrorAt) {
+            s.lastError = providerError;
+            s.lastErrorAt = at;
+        }
+        out.push_back(std::move(s));
+    }
+    return out;
+}
+
+}  // namespace rportd::certs
