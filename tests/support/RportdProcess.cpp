@@ -92,7 +92,7 @@ bool RportdProcess::waitForOutput(const std::string& needle, int timeoutMs) cons
 }
 
 uint16_t RportdProcess::waitForApiPort(int timeoutMs) const {
-    static const std::regex listening(R"(API Listening on [^\s]*:(\d+)\.\.\.)");
+    static const std::regex listening(R"(API Listening on [^\s]*:(\d+)( \(HTTPS?\))?\.\.\.)");
     auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeoutMs);
     while (std::chrono::steady_clock::now() < deadline) {
         std::smatch m;
