@@ -150,7 +150,11 @@ public:
         CPPUNIT_ASSERT_EQUAL(std::string("[api] cert_file"), s.origin);
         CPPUNIT_ASSERT(!isExplicitSelection(s));
         CPPUNIT_ASSERT(s.settings ==
-                       (Settings{{"cert_file", cert}, {"key_file", key}, {"acme_http_port", "80"}}));
+                       (Settings{{"cert_file", cert},
+                                 {"key_file", key},
+                                 {"acme_http_port", "80"},
+                                 {"challenge_webroot", s.settings.back().second}}));
+        CPPUNIT_ASSERT(s.settings.back().second.size() > std::string("/acme-webroot").size());
 
         // The tunnel proxy's files keep the plain provider.
         const Config tunnel = loadText("[server]\nauth = \"a:b\"\ntunnel_proxy_cert_file = \"" + cert +
