@@ -37,7 +37,10 @@ void HttpSession::waitForNextRequest(net::Connection& connection) {
 
 size_t HttpSession::onInput(net::Connection& connection, const char* data, size_t size) {
     size_t total = 0;
-    while (total < size && !_busy && !connection.closing()) {
+    // After an upgrade (an inline 101) the bytes that follow the request
+    // belong to the new session: stop here and leave them unused, and the
+    // connection offers them to it. Parsing on would swallow them.
+    while (total < size && !_busy && !_upgraded && !connection.closing()) {
         const bool wasStarted = _parser.started();
         size_t used = 0;
         ParseStatus status = _parser.parse(data + total, size - total, used);
@@ -148,6 +151,7 @@ void HttpSession::answer(net::Connection& connection, const HttpRequest& request
                 connection.send(std::move(out));
                 _parser.reset();
                 connection.setDeadline(0);
+                _upgraded = true;
                 connection.replaceSession(std::move(next));
                 return;
             }

@@ -50,6 +50,7 @@ private:
     RequestParser _parser;
     bool _busy = false;           // the handler runs on the pool
     bool _closeWhenDone = false;  // the peer half-closed or the server stops
+    bool _upgraded = false;       // replaced by another session: parse no more
 };
 
 }  // namespace rportd::http

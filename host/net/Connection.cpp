@@ -96,7 +96,9 @@ void Connection::drive() {
 }
 
 bool Connection::handshake() {
-    if (!(_mayRead || _mayWrite)) return false;
+    // Only the readiness the last attempt asked for (Transport.h: wait for
+    // exactly what is asked).
+    if (!(_handshakeNeedsWritable ? _mayWrite : _mayRead)) return false;
     IoResult result = _transport->handshake();
     switch (result.status) {
         case IoStatus::Done:
@@ -106,9 +108,11 @@ bool Connection::handshake() {
             _session->onOpen(*this);
             return _state != State::Dead;
         case IoStatus::WantRead:
+            _handshakeNeedsWritable = false;
             _mayRead = false;
             return false;
         case IoStatus::WantWrite:
+            _handshakeNeedsWritable = true;
             _mayWrite = false;
             return false;
         case IoStatus::Closed:
@@ -157,7 +161,12 @@ bool Connection::readAndDeliver() {
                 held.swap(_unusedInput);
                 deliver(held.data(), held.size());
             }
-            continue;
+            // One read per call: drive() interleaves output with input and
+            // yields to the loop after a bounded number of rounds. Reading on
+            // until WantRead here would let a peer that sends fast enough
+            // hold the loop thread indefinitely (_mayRead stays true, so the
+            // next round reads on).
+            break;
         }
         if (result.status == IoStatus::WantRead) {
             _mayRead = false;
@@ -200,8 +209,8 @@ void Connection::deliver(const char* data, size_t size) {
 
 void Connection::send(std::string_view bytes) {
     if (bytes.empty() || _state == State::Dead) return;
-    const bool canAppend = _outputHead < _output.size() && !(_output.size() - 1 == _outputHead && _frontStarted) &&
-                           _output.back().size() + bytes.size() <= kCoalesceBytes;
+    // Chunks in _output have not been started (the one being written is _front).
+    const bool canAppend = _outputHead < _output.size() && _output.back().size() + bytes.size() <= kCoalesceBytes;
     if (canAppend) {
         _output.back().append(bytes.data(), bytes.size());
     } else {
@@ -222,20 +231,24 @@ void Connection::send(std::string&& bytes) {
 // Writes queued output until done or the socket is full. True on progress.
 bool Connection::flush() {
     bool progress = false;
-    while (_outputHead < _output.size()) {
-        std::string& front = _output[_outputHead];
-        _frontStarted = true;
-        IoResult result = _transport->write(front.data() + _frontOffset, front.size() - _frontOffset);
+    for (;;) {
+        if (_frontOffset == _front.size()) {
+            if (_outputHead == _output.size()) break;
+            // The next chunk becomes the front before its first write; from
+            // now on it stays where it is until written completely.
+            _front.swap(_output[_outputHead]);
+            std::string().swap(_output[_outputHead]);
+            ++_outputHead;
+            _frontOffset = 0;
+            continue;
+        }
+        IoResult result = _transport->write(_front.data() + _frontOffset, _front.size() - _frontOffset);
         _writeNeedsReadable = false;
         if (result.status == IoStatus::Done) {
             progress = true;
             _stallDeadline = 0;
             _frontOffset += result.bytes;
             _queued -= result.bytes;
-            if (_frontOffset < front.size()) continue;
-            _frontOffset = 0;
-            _frontStarted = false;
-            ++_outputHead;
             continue;
         }
         if (result.status == IoStatus::WantWrite) {
@@ -254,12 +267,15 @@ bool Connection::flush() {
         die();
         return true;
     }
-    if (_outputHead == _output.size()) {
+    if (_queued == 0) {
         _stallDeadline = 0;
         // An idle connection keeps no output memory.
+        std::string().swap(_front);
+        _frontOffset = 0;
         std::vector<std::string>().swap(_output);
         _outputHead = 0;
     } else if (_outputHead > 16 && _outputHead * 2 > _output.size()) {
+        // Only chunks not started yet move here.
         _output.erase(_output.begin(), _output.begin() + static_cast<std::ptrdiff_t>(_outputHead));
         _outputHead = 0;
     }
@@ -340,13 +356,15 @@ void Connection::continueClose() {
         _state = State::ShuttingDown;
     }
     if (_state == State::ShuttingDown) {
-        if (!(_mayWrite || _mayRead)) return;
+        if (!(_shutdownNeedsReadable ? _mayRead : _mayWrite)) return;
         IoResult result = _transport->shutdownWrite();
         if (result.status == IoStatus::WantWrite) {
+            _shutdownNeedsReadable = false;
             _mayWrite = false;
             return;
         }
         if (result.status == IoStatus::WantRead) {
+            _shutdownNeedsReadable = true;
             _mayRead = false;
             return;
         }
@@ -381,9 +399,10 @@ void Connection::die() {
 }
 
 void Connection::dropQueuedOutput() {
+    std::string().swap(_front);
+    _frontOffset = 0;
     std::vector<std::string>().swap(_output);
     _outputHead = 0;
-    _frontOffset = 0;
     _queued = 0;
 }
 

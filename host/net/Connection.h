@@ -146,6 +146,11 @@ private:
     // TLS can need the other direction's readiness to make progress.
     bool _readNeedsWritable = false;
     bool _writeNeedsReadable = false;
+    // What the handshake and shutdownWrite last asked to wait for. A retry on
+    // the other readiness would only repeat the same WantX answer (and, for
+    // a transport that counts its calls, be out of order).
+    bool _handshakeNeedsWritable = false;
+    bool _shutdownNeedsReadable = false;
 
     bool _peerHungUp = false;     // epoll reported the peer's FIN (or an error)
     bool _inputPaused = false;
@@ -154,12 +159,15 @@ private:
     bool _peerClosed = false;
     std::string _unusedInput;     // what the session left, offered again next time
 
-    // The output queue. The front chunk never moves while a write of it is
-    // in progress: TLS retries must see the same bytes.
+    // The output queue. The chunk being written lives in _front, a member of
+    // this (never moving) object: a write retried after WantWrite must see the
+    // same pointer (TLS), and a std::string inside a growing vector moves, its
+    // bytes too when they are short enough for the inline buffer. _output holds
+    // the chunks not started yet; sends coalesce into its last one.
+    std::string _front;
+    size_t _frontOffset = 0;      // bytes of _front already written
     std::vector<std::string> _output;
-    size_t _outputHead = 0;       // index of the front chunk
-    size_t _frontOffset = 0;      // bytes of the front chunk already written
-    bool _frontStarted = false;   // a write of the front chunk began (do not append to it)
+    size_t _outputHead = 0;       // index of the next chunk to move into _front
     size_t _queued = 0;
 
     int64_t _deadline = 0;        // what the session asked for
