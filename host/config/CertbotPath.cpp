@@ -2,6 +2,8 @@
 
 #include <sys/stat.h>
 
+#include <cerrno>
+
 #include <vector>
 
 namespace rportd::config {
@@ -42,7 +44,11 @@ std::optional<CertbotLineagePath> certbotLineageOf(std::string_view certPath,
 std::optional<CertbotLineagePath> certbotLineageOnDisk(std::string_view certPath) {
     return certbotLineageOf(certPath, [](const std::string& path) {
         struct stat st {};
-        return ::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode);
+        if (::stat(path.c_str(), &st) == 0) return S_ISREG(st.st_mode);
+        // certbot makes renewal/ 0700: a non-root rportd cannot see inside.
+        // It is still certbot's lineage; the certbot provider then says
+        // that it cannot read the renewal settings instead of staying silent.
+        return errno == EACCES;
     });
 }
 

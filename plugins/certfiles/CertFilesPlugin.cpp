@@ -128,10 +128,7 @@ void adviseAboutHookScripts(const Host& host, const LineageLocation& where) {
             std::ifstream in(path);
             std::ostringstream text;
             text << in.rdbuf();
-            std::string lowered = text.str();
-            std::transform(lowered.begin(), lowered.end(), lowered.begin(),
-                           [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-            if (lowered.find("rport") != std::string::npos)
+            if (restartsRportd(text.str()))
                 host.info(path + ": this certbot " + phase +
                           " hook mentions rport; restarting rportd for a renewal is not needed: rportd notices the "
                           "renewed certificate and reloads it by itself");

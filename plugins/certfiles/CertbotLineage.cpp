@@ -50,6 +50,16 @@ std::string joinDomains(const std::vector<std::string>& domains) {
 
 }  // namespace
 
+bool restartsRportd(std::string_view command) {
+    // A hook that only fixes permissions may well mention rport (a group
+    // name); only one that restarts or signals rportd is unnecessary.
+    const std::string text = lower(command);
+    if (text.find("rport") == std::string::npos) return false;
+    for (const char* verb : {"restart", "reload", "stop", "start", "kill", "hup"})
+        if (text.find(verb) != std::string::npos) return true;
+    return false;
+}
+
 std::optional<LineageLocation> lineageFromPath(std::string_view path) {
     if (path.empty()) return std::nullopt;
     const bool absolute = path.front() == '/';
@@ -173,7 +183,7 @@ std::vector<Advice> adviseOnRenewal(const RenewalConf& conf, const RenewalContex
 
     for (const char* key : {"pre_hook", "post_hook", "renew_hook", "deploy_hook"}) {
         const std::string command = conf.get("renewalparams", key);
-        if (command.empty() || lower(command).find("rport") == std::string::npos) continue;
+        if (command.empty() || !restartsRportd(command)) continue;
         advice.push_back({RPORT_LOG_INFO, c.confPath + ": the " + key + " \"" + command +
                                               "\" is not needed: rportd notices the renewed certificate and "
                                               "reloads it by itself, without a restart"});

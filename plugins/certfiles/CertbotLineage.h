@@ -53,4 +53,8 @@ struct RenewalContext {
 // webroot that rportd does not serve, hooks that restart rportd (unneeded).
 std::vector<Advice> adviseOnRenewal(const RenewalConf& conf, const RenewalContext& context);
 
+// Whether a certbot hook command restarts or signals rportd (and so is not
+// needed: rportd reloads renewed certificates by itself).
+bool restartsRportd(std::string_view command);
+
 }  // namespace rport::plugins::certfiles

@@ -1,5 +1,7 @@
 // cert-provider "files": start-up errors and warnings, then reloading.
 #include <cppunit/extensions/HelperMacros.h>
+
+#include <unistd.h>
 #include <sys/stat.h>
 
 #include <atomic>
@@ -177,22 +179,23 @@ public:
 
     void keyPermissionWarnings() {
         install(ca->issue("a.example"));
+        // Group-readable by a group nobody else is in (the test's own primary
+        // group, as for a dedicated rport-tls group): the recommended setup.
+        ::chown(key.c_str(), ::geteuid(), ::getegid());
         ::chmod(key.c_str(), 0640);
         { auto c = h->create("files"); }
-        CPPUNIT_ASSERT_EQUAL_MESSAGE(h->allLogs(), size_t(1),
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(h->allLogs(), size_t(0),
                                      h->countLogs(RPORT_LOG_WARNING, "key file " + key + " is readable by group "));
-        CPPUNIT_ASSERT_EQUAL(size_t(1), h->countLogs(RPORT_LOG_WARNING, "(mode 0640)"));
-        CPPUNIT_ASSERT_EQUAL(size_t(1), h->countLogs(RPORT_LOG_WARNING, "chmod 600 " + key));
 
         ::chmod(key.c_str(), 0644);
         { auto c = h->create("files"); }
         CPPUNIT_ASSERT_EQUAL(size_t(1),
                              h->countLogs(RPORT_LOG_WARNING, "key file " + key + " is readable by every user (mode 0644)"));
-        CPPUNIT_ASSERT_EQUAL(size_t(2), h->countLogs(RPORT_LOG_WARNING));
+        CPPUNIT_ASSERT_EQUAL(size_t(1), h->countLogs(RPORT_LOG_WARNING));
 
         ::chmod(key.c_str(), 0600);
         { auto c = h->create("files"); }
-        CPPUNIT_ASSERT_EQUAL(size_t(2), h->countLogs(RPORT_LOG_WARNING));
+        CPPUNIT_ASSERT_EQUAL(size_t(1), h->countLogs(RPORT_LOG_WARNING));
     }
 
     void replacedByRename() {
