@@ -21,6 +21,10 @@ ApiServer::ApiServer(RequestDispatcher& dispatcher, const ApiServerOptions& opti
     _transport = options.transport;
     http.errorLog = [](const std::string& message) { Poco::Logger::get("api-listener").error(message); };
     http.warningLog = [](const std::string& message) { Poco::Logger::get("api-listener").warning(message); };
+    http.debugLog = [](const std::string& message) {
+        Poco::Logger& log = Poco::Logger::get("api-listener");
+        if (log.debug()) log.debug(message);
+    };
     _server = std::make_unique<http::HttpServer>(
         http,
         [&dispatcher](http::HttpRequest& request, http::HttpResponse& response) {

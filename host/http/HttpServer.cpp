@@ -25,9 +25,11 @@ net::ServerOptions netOptions(const HttpServerOptions& options) {
     net.blockingThreads = static_cast<size_t>(options.threads > 0 ? options.threads : 1);
     auto error = options.errorLog;
     auto warning = options.warningLog;
-    net.log = [error, warning](net::LogLevel level, const std::string& message) {
+    auto debug = options.debugLog;
+    net.log = [error, warning, debug](net::LogLevel level, const std::string& message) {
         if (level == net::LogLevel::Error && error) error(message);
         if (level == net::LogLevel::Warning && warning) warning(message);
+        if (level == net::LogLevel::Debug && debug) debug(message);
     };
     return net;
 }

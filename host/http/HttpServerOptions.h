@@ -29,6 +29,8 @@ struct HttpServerOptions {
     std::function<void(const std::string&)> errorLog;
     // Warnings about the server as a whole (connection limit reached). May be empty.
     std::function<void(const std::string&)> warningLog;
+    // Per-connection events worth seeing only when debugging (failed TLS handshakes). May be empty.
+    std::function<void(const std::string&)> debugLog;
 };
 
 }  // namespace rportd::http

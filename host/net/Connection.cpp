@@ -119,6 +119,12 @@ bool Connection::handshake() {
         case IoStatus::Failed:
             break;
     }
+    // Debug only: anyone on the network can fail a handshake on purpose.
+    // The reason comes from OpenSSL, the address from accept(): nothing the
+    // peer chose reaches the line.
+    const std::string why = _transport->handshakeFailure();
+    _set.log(LogLevel::Debug, "handshake with " + _peer.address + ":" + std::to_string(_peer.port) + " failed" +
+                                  (why.empty() ? std::string() : ": " + why));
     std::string_view early = _transport->earlyResponse();
     if (!early.empty()) {
         // Best effort, straight to the socket: a plain-HTTP client on the TLS port.

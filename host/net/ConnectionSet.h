@@ -12,6 +12,7 @@
 
 #include "net/Connection.h"
 #include "net/EventLoop.h"
+#include "net/Log.h"
 
 namespace rportd::net {
 
@@ -34,12 +35,18 @@ public:
     void abortAll();
 
     EventLoop& loop() { return _loop; }
+    // Where connections report (e.g. failed TLS handshakes, at debug level).
+    void setLog(const LogSink* log) { _log = log; }
+    void log(LogLevel level, const std::string& message) const {
+        if (_log && *_log) (*_log)(level, message);
+    }
 
 private:
     EventLoop& _loop;
     std::atomic<size_t>& _open;
     std::unordered_map<uint64_t, Connection*> _connections;
     uint64_t _nextId = 1;
+    const LogSink* _log = nullptr;
 };
 
 // A thread-safe handle to a connection that may have closed.

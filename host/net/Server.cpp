@@ -135,7 +135,10 @@ Server::Server(ServerOptions options) : _options(std::move(options)) {
         _options.loops = cores ? cores : 1;
     }
     _options.maxConnections = std::max<size_t>(_options.maxConnections, 1);
-    for (size_t i = 0; i < _options.loops; ++i) _loops.push_back(std::make_unique<LoopSlot>(_open));
+    for (size_t i = 0; i < _options.loops; ++i) {
+        _loops.push_back(std::make_unique<LoopSlot>(_open));
+        _loops.back()->set.setLog(&_options.log);
+    }
     _pool = std::make_unique<BlockingPool>(
         _options.blockingThreads ? _options.blockingThreads : defaultBlockingThreads(),
         _options.maxQueuedBlockingTasks);

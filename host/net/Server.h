@@ -19,12 +19,11 @@
 #include "net/Connection.h"
 #include "net/ConnectionSet.h"
 #include "net/EventLoop.h"
+#include "net/Log.h"
 #include "net/Transport.h"
 
 namespace rportd::net {
 
-enum class LogLevel { Debug, Info, Warning, Error };
-using LogSink = std::function<void(LogLevel, const std::string&)>;
 
 struct ListenerSpec {
     std::string name;  // for log lines: "API", "ACME challenge"
