@@ -4,17 +4,15 @@
 // renewal (new serial, new key), and issues one through a webroot that this
 // test serves itself on pebble's HTTP-01 port. Every certificate must chain
 // to the root pebble reports. Skipped when pebble or certbot is missing.
-#include <cppunit/extensions/HelperMacros.h>
-
+#include <Poco/File.h>
 #include <arpa/inet.h>
+#include <cppunit/extensions/HelperMacros.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/time.h>
 #include <unistd.h>
-
-#include <Poco/File.h>
 
 #include <atomic>
 #include <cstdio>
@@ -108,10 +106,13 @@ private:
             std::lock_guard<std::mutex> lock(_mutex);
             _requests.push_back(std::to_string(status) + " " + path);
         }
-        std::string reply = "HTTP/1.1 " + std::to_string(status) +
-                            (status == 200 ? " OK" : status == 404 ? " Not Found" : " Error") +
-                            "\r\nContent-Type: text/plain\r\nContent-Length: " +
-                            std::to_string(body.size()) + "\r\nConnection: close\r\n\r\n";
+        std::string reply =
+            "HTTP/1.1 " + std::to_string(status) +
+            (status == 200   ? " OK"
+             : status == 404 ? " Not Found"
+                             : " Error") +
+            "\r\nContent-Type: text/plain\r\nContent-Length: " + std::to_string(body.size()) +
+            "\r\nConnection: close\r\n\r\n";
         if (method == "GET") reply += body;
         ::send(c, reply.data(), reply.size(), MSG_NOSIGNAL);
     }
@@ -169,9 +170,9 @@ class PebbleCertbotTest : public CppUnit::TestFixture {
     // cert (leaf) chains to pebble's root through chain.pem, for name.
     void assertVerifies(const PebbleServer& pebble, const Certbot& certbot,
                         const std::string& name) {
-        std::string out = openssl({"verify", "-CAfile", pebble.rootPath(), "-untrusted",
-                                   certbot.chainPath(name), "-purpose", "sslserver",
-                                   "-verify_hostname", name, certbot.certPath(name)});
+        std::string out =
+            openssl({"verify", "-CAfile", pebble.rootPath(), "-untrusted", certbot.chainPath(name),
+                     "-purpose", "sslserver", "-verify_hostname", name, certbot.certPath(name)});
         CPPUNIT_ASSERT_EQUAL(certbot.certPath(name) + ": OK", out);
         // fullchain = leaf + intermediate.
         std::string fullchain = readFile(certbot.fullchainPath(name));
@@ -197,9 +198,9 @@ public:
         CertbotResult issued = certbot.certonlyStandalone(name, pebble.httpPort());
         report("certbot certonly --standalone", issued.seconds);
         CPPUNIT_ASSERT_MESSAGE(issued.describe() + pebble.log(), issued.ok());
-        for (const std::string& f : {certbot.certPath(name), certbot.chainPath(name),
-                                     certbot.fullchainPath(name), certbot.privkeyPath(name),
-                                     certbot.renewalConfPath(name)})
+        for (const std::string& f :
+             {certbot.certPath(name), certbot.chainPath(name), certbot.fullchainPath(name),
+              certbot.privkeyPath(name), certbot.renewalConfPath(name)})
             CPPUNIT_ASSERT_MESSAGE(f, Poco::File(f).exists());
         assertVerifies(pebble, certbot, name);
         // certbot's default key: ECDSA P-256.
@@ -218,7 +219,8 @@ public:
         char target[4096] = {};
         ssize_t n = ::readlink(certbot.certPath(name).c_str(), target, sizeof target - 1);
         CPPUNIT_ASSERT(n > 0);
-        CPPUNIT_ASSERT_EQUAL(std::string("../../archive/rport.test/cert2.pem"), std::string(target));
+        CPPUNIT_ASSERT_EQUAL(std::string("../../archive/rport.test/cert2.pem"),
+                             std::string(target));
         assertVerifies(pebble, certbot, name);
         const std::string serial2 = serial(certbot.certPath(name));
         CPPUNIT_ASSERT_MESSAGE(serial1 + " vs " + serial2, serial1 != serial2);
@@ -262,7 +264,8 @@ public:
 
     // A missing tool gives exit code 127 quickly instead of an exception or a hang.
     void missingCertbotBinaryIsReportedNotHung() {
-        ProcessResult r = runProcess({"/nonexistent/certbot", "--version"}, scratch.path(), {}, 5000);
+        ProcessResult r =
+            runProcess({"/nonexistent/certbot", "--version"}, scratch.path(), {}, 5000);
         CPPUNIT_ASSERT_EQUAL(127, r.exitCode);
     }
 };

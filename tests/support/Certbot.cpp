@@ -10,11 +10,12 @@
 namespace rport::test {
 
 std::string CertbotResult::describe() const {
-    return command + "\n-> exit " + std::to_string(exitCode) + " after " +
-           std::to_string(seconds) + " s\n" + tail(output, 6000);
+    return command + "\n-> exit " + std::to_string(exitCode) + " after " + std::to_string(seconds) +
+           " s\n" + tail(output, 6000);
 }
 
-Certbot::Certbot(const PebbleServer& pebble) : Certbot(pebble.directoryUrl(), pebble.minicaPath()) {}
+Certbot::Certbot(const PebbleServer& pebble)
+    : Certbot(pebble.directoryUrl(), pebble.minicaPath()) {}
 
 Certbot::Certbot(const std::string& directoryUrl, const std::string& caBundle)
     : _server(directoryUrl),
@@ -40,7 +41,8 @@ CertbotResult Certbot::run(const std::vector<std::string>& args) {
     for (const auto& a : argv) r.command += (r.command.empty() ? "" : " ") + a;
     // certbot (python-requests) trusts this bundle only; no other variable
     // or system store matters for the connection to pebble.
-    ProcessResult p = runProcess(argv, _dir.path(), {{"REQUESTS_CA_BUNDLE", _caBundle}}, _timeoutMs);
+    ProcessResult p =
+        runProcess(argv, _dir.path(), {{"REQUESTS_CA_BUNDLE", _caBundle}}, _timeoutMs);
     r.exitCode = p.exitCode;
     r.output = std::move(p.output);
     r.seconds = p.seconds;
@@ -49,17 +51,25 @@ CertbotResult Certbot::run(const std::vector<std::string>& args) {
 
 CertbotResult Certbot::certonlyStandalone(const std::string& domain, uint16_t port,
                                           const std::vector<std::string>& extra) {
-    std::vector<std::string> args{"certonly", "--agree-tos", "--register-unsafely-without-email",
-                                  "--standalone", "--http-01-port", std::to_string(port),
-                                  "--http-01-address", "127.0.0.1", "-d", domain};
+    std::vector<std::string> args{"certonly",
+                                  "--agree-tos",
+                                  "--register-unsafely-without-email",
+                                  "--standalone",
+                                  "--http-01-port",
+                                  std::to_string(port),
+                                  "--http-01-address",
+                                  "127.0.0.1",
+                                  "-d",
+                                  domain};
     args.insert(args.end(), extra.begin(), extra.end());
     return run(args);
 }
 
 CertbotResult Certbot::certonlyWebroot(const std::string& domain, const std::string& webroot,
                                        const std::vector<std::string>& extra) {
-    std::vector<std::string> args{"certonly", "--agree-tos", "--register-unsafely-without-email",
-                                  "--webroot", "-w", webroot, "-d", domain};
+    std::vector<std::string> args{"certonly",  "--agree-tos", "--register-unsafely-without-email",
+                                  "--webroot", "-w",          webroot,
+                                  "-d",        domain};
     args.insert(args.end(), extra.begin(), extra.end());
     return run(args);
 }
@@ -81,7 +91,9 @@ std::string Certbot::fullchainPath(const std::string& name) const {
     return liveDir(name) + "/fullchain.pem";
 }
 std::string Certbot::certPath(const std::string& name) const { return liveDir(name) + "/cert.pem"; }
-std::string Certbot::chainPath(const std::string& name) const { return liveDir(name) + "/chain.pem"; }
+std::string Certbot::chainPath(const std::string& name) const {
+    return liveDir(name) + "/chain.pem";
+}
 std::string Certbot::privkeyPath(const std::string& name) const {
     return liveDir(name) + "/privkey.pem";
 }

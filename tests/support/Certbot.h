@@ -14,9 +14,9 @@ namespace rport::test {
 class PebbleServer;
 
 struct CertbotResult {
-    int exitCode = -1;  // -1: killed after the timeout
-    std::string output;  // certbot's stdout and stderr
-    double seconds = 0;  // wall time of the call
+    int exitCode = -1;    // -1: killed after the timeout
+    std::string output;   // certbot's stdout and stderr
+    double seconds = 0;   // wall time of the call
     std::string command;  // the command line, for messages
     bool ok() const { return exitCode == 0; }
     // command, exit code and output: for assertion messages.

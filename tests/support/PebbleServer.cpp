@@ -2,13 +2,12 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
-#include <sys/socket.h>
-#include <sys/time.h>
-#include <unistd.h>
-
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 #include <openssl/x509v3.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <memory>
@@ -72,7 +71,7 @@ int httpsGetLoopback(uint16_t port, const std::string& path, const std::string& 
         return 0;
     };
     std::unique_ptr<SSL_CTX, decltype(&SSL_CTX_free)> ctx(SSL_CTX_new(TLS_client_method()),
-                                                           SSL_CTX_free);
+                                                          SSL_CTX_free);
     if (!ctx) return fail("SSL_CTX_new: " + opensslError());
     if (SSL_CTX_load_verify_locations(ctx.get(), caFile.c_str(), nullptr) != 1)
         return fail("cannot load " + caFile + ": " + opensslError());
@@ -103,8 +102,9 @@ int httpsGetLoopback(uint16_t port, const std::string& path, const std::string& 
                          : ""));
     }
     // HTTP/1.0: the server closes after the response, no chunked encoding.
-    const std::string request = "GET " + path + " HTTP/1.0\r\nHost: 127.0.0.1:" +
-                                std::to_string(port) + "\r\nAccept: */*\r\n\r\n";
+    const std::string request = "GET " + path +
+                                " HTTP/1.0\r\nHost: 127.0.0.1:" + std::to_string(port) +
+                                "\r\nAccept: */*\r\n\r\n";
     if (SSL_write(ssl.get(), request.data(), static_cast<int>(request.size())) <= 0)
         return fail("write failed: " + opensslError());
     std::string raw;
@@ -168,18 +168,33 @@ void PebbleServer::makeMiniCa() {
     _root = d + "/pebble-root.pem";
     _intermediate = d + "/pebble-intermediate.pem";
     const std::string caKey = d + "/minica.key.pem", csr = d + "/pebble.csr";
-    const std::string ext = _dir.write(
-        "pebble-cert.ext",
-        "subjectAltName=DNS:localhost,DNS:pebble,IP:127.0.0.1\n"
-        "basicConstraints=critical,CA:FALSE\n"
-        "keyUsage=critical,digitalSignature\n"
-        "extendedKeyUsage=serverAuth\n"
-        "subjectKeyIdentifier=hash\n"
-        "authorityKeyIdentifier=keyid\n");
+    const std::string ext = _dir.write("pebble-cert.ext",
+                                       "subjectAltName=DNS:localhost,DNS:pebble,IP:127.0.0.1\n"
+                                       "basicConstraints=critical,CA:FALSE\n"
+                                       "keyUsage=critical,digitalSignature\n"
+                                       "extendedKeyUsage=serverAuth\n"
+                                       "subjectKeyIdentifier=hash\n"
+                                       "authorityKeyIdentifier=keyid\n");
     const std::vector<std::vector<std::string>> steps{
-        {"openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
-         "-keyout", caKey, "-out", _minica, "-days", "3650", "-subj", "/CN=rportd test pebble minica",
-         "-addext", "basicConstraints=critical,CA:TRUE", "-addext",
+        {"openssl",
+         "req",
+         "-x509",
+         "-newkey",
+         "ec",
+         "-pkeyopt",
+         "ec_paramgen_curve:P-256",
+         "-nodes",
+         "-keyout",
+         caKey,
+         "-out",
+         _minica,
+         "-days",
+         "3650",
+         "-subj",
+         "/CN=rportd test pebble minica",
+         "-addext",
+         "basicConstraints=critical,CA:TRUE",
+         "-addext",
          "keyUsage=critical,keyCertSign,cRLSign"},
         {"openssl", "req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
          "-keyout", _serverKey, "-out", csr, "-subj", "/CN=localhost"},
@@ -195,8 +210,7 @@ void PebbleServer::makeMiniCa() {
 }
 
 bool PebbleServer::tryStart(std::string& error) {
-    std::vector<uint16_t> ports =
-        distinctPorts(4, {_options.httpPort, _options.tlsPort});
+    std::vector<uint16_t> ports = distinctPorts(4, {_options.httpPort, _options.tlsPort});
     _dnsPort = ports[0];
     _dnsManagementPort = ports[1];
     _acmePort = ports[2];
@@ -211,17 +225,29 @@ bool PebbleServer::tryStart(std::string& error) {
                             "-tlsalpn01", "", "-management", loopback(_dnsManagementPort)},
                            d + "/challtestsrv.log");
 
-    const std::string config = _dir.write(
-        "pebble-config.json",
-        "{\n  \"pebble\": {\n"
-        "    \"listenAddress\": \"" + loopback(_acmePort) + "\",\n"
-        "    \"managementListenAddress\": \"" + loopback(_managementPort) + "\",\n"
-        "    \"certificate\": \"" + _serverCert + "\",\n"
-        "    \"privateKey\": \"" + _serverKey + "\",\n"
-        "    \"httpPort\": " + std::to_string(_options.httpPort) + ",\n"
-        "    \"tlsPort\": " + std::to_string(_options.tlsPort) + ",\n"
-        "    \"ocspResponderURL\": \"\",\n"
-        "    \"externalAccountBindingRequired\": false\n  }\n}\n");
+    const std::string config =
+        _dir.write("pebble-config.json",
+                   "{\n  \"pebble\": {\n"
+                   "    \"listenAddress\": \"" +
+                       loopback(_acmePort) +
+                       "\",\n"
+                       "    \"managementListenAddress\": \"" +
+                       loopback(_managementPort) +
+                       "\",\n"
+                       "    \"certificate\": \"" +
+                       _serverCert +
+                       "\",\n"
+                       "    \"privateKey\": \"" +
+                       _serverKey +
+                       "\",\n"
+                       "    \"httpPort\": " +
+                       std::to_string(_options.httpPort) +
+                       ",\n"
+                       "    \"tlsPort\": " +
+                       std::to_string(_options.tlsPort) +
+                       ",\n"
+                       "    \"ocspResponderURL\": \"\",\n"
+                       "    \"externalAccountBindingRequired\": false\n  }\n}\n");
 
     auto deadline = Clock::now() + std::chrono::milliseconds(_options.startTimeoutMs);
     int code = 0;
@@ -239,8 +265,8 @@ bool PebbleServer::tryStart(std::string& error) {
         std::this_thread::sleep_for(std::chrono::milliseconds(10));
     }
 
-    EnvVars env{{"PEBBLE_VA_NOSLEEP", "1"}, {"PEBBLE_WFE_NONCEREJECT", "0"},
-                {"PEBBLE_AUTHZREUSE", "0"}};
+    EnvVars env{
+        {"PEBBLE_VA_NOSLEEP", "1"}, {"PEBBLE_WFE_NONCEREJECT", "0"}, {"PEBBLE_AUTHZREUSE", "0"}};
     if (_options.vaAlwaysValid) env.emplace_back("PEBBLE_VA_ALWAYS_VALID", "1");
     if (_options.chainLength > 0)
         env.emplace_back("PEBBLE_CHAIN_LENGTH", std::to_string(_options.chainLength));

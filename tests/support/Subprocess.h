@@ -33,7 +33,7 @@ bool exited(pid_t pid, int* exitCode = nullptr);
 int terminateProcess(pid_t pid, int graceMs = 10000);
 
 struct ProcessResult {
-    int exitCode = -1;  // -1: killed after the timeout
+    int exitCode = -1;   // -1: killed after the timeout
     std::string output;  // stdout and stderr, interleaved
     double seconds = 0;  // wall time
 };
