@@ -3,7 +3,7 @@
 # Idempotent; run as root (or through sudo).
 set -euo pipefail
 packages=(
-  build-essential cmake ninja-build pkg-config git curl jq
+  build-essential cmake ninja-build pkg-config git curl jq openssl python3
   libpoco-dev libtomlplusplus-dev libssl-dev libcrypt-dev libsqlite3-dev libmariadb-dev
   libcppunit-dev clang libc++-dev libc++abi-dev
   mariadb-server pebble certbot wrk nginx testssl.sh

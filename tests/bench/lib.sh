@@ -239,3 +239,94 @@ bench_wrk_figures() {
         END { if (reqs == "" || ms == "") exit 1; printf "%.0f %.2f\n", reqs, ms }
     ' "$1"
 }
+
+# --- TLS helpers (https.sh, tests/tls) ---------------------------------------
+
+# Throwaway CA plus an ECDSA P-256 server certificate for NAME (SANs: NAME,
+# localhost, 127.0.0.1) in DIR: DIR/ca.pem, DIR/server.key, DIR/server.pem
+# (leaf, valid 365 days: testssl rates < 30 days HIGH) and DIR/fullchain.pem
+# (leaf + CA, what servers are given). Files are
+# world-readable so that nginx workers (dropped to another user) can read them.
+bench_make_test_cert() {
+    local dir=$1 name=${2:-rport.test}
+    mkdir -p "$dir"
+    openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
+        -keyout "$dir/ca.key" -out "$dir/ca.pem" -days 400 -subj "/CN=rportd bench test CA" \
+        -addext "basicConstraints=critical,CA:TRUE" \
+        -addext "keyUsage=critical,keyCertSign,cRLSign" 2>"$dir/openssl.log" ||
+        { cat "$dir/openssl.log" >&2; bench_die "openssl: cannot make the test CA"; }
+    openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
+        -keyout "$dir/server.key" -out "$dir/server.csr" -subj "/CN=$name" 2>>"$dir/openssl.log" ||
+        bench_die "openssl: cannot make the server key"
+    printf '%s\n' "subjectAltName=DNS:$name,DNS:localhost,IP:127.0.0.1" \
+        "basicConstraints=critical,CA:FALSE" "keyUsage=critical,digitalSignature" \
+        "extendedKeyUsage=serverAuth" "subjectKeyIdentifier=hash" \
+        "authorityKeyIdentifier=keyid" >"$dir/server.ext"
+    openssl x509 -req -in "$dir/server.csr" -CA "$dir/ca.pem" -CAkey "$dir/ca.key" \
+        -CAcreateserial -days 365 -extfile "$dir/server.ext" -out "$dir/server.pem" \
+        2>>"$dir/openssl.log" || bench_die "openssl: cannot sign the server certificate"
+    cat "$dir/server.pem" "$dir/ca.pem" >"$dir/fullchain.pem"
+    chmod a+r "$dir"/*.pem "$dir"/*.key
+}
+
+# The Mozilla "intermediate" server profile (TLS 1.2 + 1.3, ECDHE with AEAD
+# only, X25519/P-256/P-384), as nginx directives. The client picks the cipher
+# (nginx default ssl_prefer_server_ciphers off, as the profile says).
+bench_nginx_tls_profile() {
+    cat <<'NGINX'
+        ssl_protocols TLSv1.2 TLSv1.3;
+        ssl_ecdh_curve X25519:prime256v1:secp384r1;
+        ssl_ciphers ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305;
+NGINX
+}
+
+# Start nginx (one worker, daemon off, no access log) in DIR with the given
+# server { } blocks as the body of http { }; waits for PORT. Sets NGINX_PID
+# (the master; stopped with QUIT by the EXIT trap) and NGINX_WORKER_PID.
+bench_start_nginx() {
+    local dir=$1 port=$2 servers=$3 i
+    mkdir -p "$dir/logs" "$dir/tmp"
+    cat >"$dir/nginx.conf" <<NGINX
+worker_processes 1;
+daemon off;
+pid $dir/logs/nginx.pid;
+error_log $dir/logs/error.log warn;
+worker_rlimit_nofile 20000;
+events { worker_connections 10000; }
+http {
+    access_log off;
+    client_body_temp_path $dir/tmp/body;
+    proxy_temp_path $dir/tmp/proxy;
+    fastcgi_temp_path $dir/tmp/fastcgi;
+    uwsgi_temp_path $dir/tmp/uwsgi;
+    scgi_temp_path $dir/tmp/scgi;
+    keepalive_timeout 300;
+    keepalive_requests 1000000;
+    default_type application/json;
+$servers
+}
+NGINX
+    chmod -R a+rX "$dir"
+    nginx -c "$dir/nginx.conf" -p "$dir" -e "$dir/logs/error.log" >"$dir/logs/stdout.log" 2>&1 &
+    NGINX_PID=$!
+    bench_track "$NGINX_PID" QUIT
+    bench_wait_port "$port" "$NGINX_PID"
+    NGINX_WORKER_PID=
+    for ((i = 0; i < 200; i++)); do
+        NGINX_WORKER_PID=$(pgrep -P "$NGINX_PID" | head -n1 || true)
+        [[ -n $NGINX_WORKER_PID ]] && break
+        sleep 0.01
+    done
+    [[ -n $NGINX_WORKER_PID ]] || bench_die "nginx started no worker"
+}
+
+# CPU time (user + system) in clock ticks used so far by the given processes,
+# all their threads included.
+bench_cpu_ticks() {
+    local p total=0 t
+    for p in "$@"; do
+        t=$(awk '{ print $14 + $15 }' "/proc/$p/stat" 2>/dev/null) || continue
+        total=$((total + t))
+    done
+    echo "$total"
+}
