@@ -57,6 +57,7 @@ bool RequestDispatcher::dispatchInline(http::HttpRequest& request, http::HttpRes
 }
 
 void RequestDispatcher::run(http::HttpRequest& request, http::HttpResponse& response, bool onLoop) {
+    response.headers = _responseHeaders;
     try {
         // "OPTIONS *" asks about the server as a whole (RFC 9110 9.3.7).
         if (request.target == "*") {
@@ -105,6 +106,7 @@ void RequestDispatcher::run(http::HttpRequest& request, http::HttpResponse& resp
     } catch (const std::exception& e) {
         _log.error("API request %s %s failed: %s", request.method, request.target, std::string(e.what()));
         response = http::HttpResponse{};
+        response.headers = _responseHeaders;
         sendError(response, ApiError(500, kCodeInternal, "internal server error"));
     }
 }

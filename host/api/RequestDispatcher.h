@@ -16,6 +16,11 @@ class RequestDispatcher {
 public:
     RequestDispatcher(const Router& router, ApiUserDirectory& users);
 
+    // Headers every answer carries (security headers; HSTS over HTTPS).
+    void setResponseHeaders(std::vector<std::pair<std::string, std::string>> headers) {
+        _responseHeaders = std::move(headers);
+    }
+
     // Runs the request to its end; may block (on the blocking pool).
     void dispatch(http::HttpRequest& request, http::HttpResponse& response) noexcept;
     // On the event loop: answers when that needs no blocking call (an unknown
@@ -32,6 +37,7 @@ private:
     const Router& _router;
     ApiUserDirectory& _users;
     Poco::Logger& _log;
+    std::vector<std::pair<std::string, std::string>> _responseHeaders;
 };
 
 }  // namespace rportd::api

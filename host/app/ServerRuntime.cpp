@@ -218,6 +218,12 @@ void ServerRuntime::start() {
         api::addClientsAuthRoutes(_router, *_clientAuthStore, _clients, options);
     }
     _dispatcher = std::make_unique<api::RequestDispatcher>(_router, *_apiUsers);
+    // JSON answers are never to be sniffed as something else or framed; over
+    // HTTPS, browsers are told to keep using HTTPS (the UI runs there).
+    std::vector<std::pair<std::string, std::string>> securityHeaders{{"X-Content-Type-Options", "nosniff"},
+                                                                     {"X-Frame-Options", "DENY"}};
+    if (_tlsStore) securityHeaders.emplace_back("Strict-Transport-Security", "max-age=31536000");
+    _dispatcher->setResponseHeaders(std::move(securityHeaders));
     api::ApiServerOptions options;
     options.maxRequestBytes = static_cast<size_t>(_cfg.api.max_request_bytes);
     // Room for the descriptors that are not API connections (plugins,

@@ -1,0 +1,250 @@
+// certbot manages the certificate, rportd serves it: real certbot against a
+// real pebble on loopback. Five forced renewals while a client keeps making
+// HTTPS requests: every new serial is served, no request fails, rportd never
+// restarts. Then the same with --webroot into rportd's challenge webroot
+// while rportd itself holds the challenge port. Skipped when pebble or
+// certbot is missing.
+#include <cppunit/extensions/HelperMacros.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <iostream>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "Certbot.h"
+#include "HttpCall.h"
+#include "PebbleServer.h"
+#include "RportdProcess.h"
+#include "Skip.h"
+#include "TempDir.h"
+#include "TlsClient.h"
+
+using namespace rport::test;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+std::string run(const std::string& command) {
+    std::string output;
+    FILE* pipe = ::popen((command + " 2>&1").c_str(), "r");
+    if (!pipe) return output;
+    char buffer[4096];
+    size_t n;
+    while ((n = fread(buffer, 1, sizeof buffer, pipe)) > 0) output.append(buffer, n);
+    ::pclose(pipe);
+    return output;
+}
+
+std::string serialOf(const std::string& certFile) {
+    std::string out = run("openssl x509 -noout -serial -in " + certFile);
+    size_t eq = out.find('=');
+    std::string serial = eq == std::string::npos ? out : out.substr(eq + 1);
+    while (!serial.empty() && (serial.back() == '\n' || serial.back() == '\r')) serial.pop_back();
+    return serial;
+}
+
+uint16_t freeLoopbackPort() {
+    int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address);
+    socklen_t length = sizeof address;
+    ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length);
+    ::close(fd);
+    return ntohs(address.sin_port);
+}
+
+std::string config(const TempDir& dir, const std::string& api, const std::string& server = "") {
+    return "[server]\naddress = \"127.0.0.1:0\"\nauth = \"clientAuth1:1234\"\ndata_dir = \"" + dir.path() +
+           "/data\"\n" + server + "[api]\naddress = \"127.0.0.1:0\"\nauth = \"admin:foobaz\"\n" + api +
+           "[logging]\nlog_level = \"info\"\n";
+}
+
+// Keeps making HTTPS requests, each on a new connection (a new handshake),
+// verified against pebble's root for the lineage's name, and remembers
+// every serial it was served.
+class SteadyClient {
+public:
+    SteadyClient(uint16_t port, std::string name, std::string caFile)
+        : _port(port), _name(std::move(name)), _ca(std::move(caFile)), _thread([this] { loop(); }) {}
+    ~SteadyClient() { stop(); }
+
+    void stop() {
+        _stop = true;
+        if (_thread.joinable()) _thread.join();
+    }
+    int requests() const { return _requests; }
+    int failures() const { return _failures; }
+    std::string lastFailure() {
+        std::lock_guard<std::mutex> lock(_mutex);
+        return _lastFailure;
+    }
+    std::string lastSerial() {
+        std::lock_guard<std::mutex> lock(_mutex);
+        return _lastSerial;
+    }
+
+private:
+    void loop() {
+        while (!_stop) {
+            try {
+                TlsClient client(_port, {_name, _ca});
+                int status = client.get("/api/v1/status", "admin", "foobaz");
+                std::lock_guard<std::mutex> lock(_mutex);
+                _lastSerial = client.peerSerial();
+                if (status != 200) {
+                    ++_failures;
+                    _lastFailure = "status " + std::to_string(status);
+                }
+            } catch (const std::exception& e) {
+                std::lock_guard<std::mutex> lock(_mutex);
+                ++_failures;
+                _lastFailure = e.what();
+            }
+            ++_requests;
+            std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        }
+    }
+
+    uint16_t _port;
+    std::string _name, _ca;
+    std::atomic<bool> _stop{false};
+    std::atomic<int> _requests{0}, _failures{0};
+    std::mutex _mutex;
+    std::string _lastFailure, _lastSerial;
+    std::thread _thread;
+};
+
+// Serials compared as numbers: one tool pads hex to whole bytes, another not.
+std::string withoutLeadingZeros(std::string hex) {
+    hex.erase(0, std::min(hex.find_first_not_of('0'), hex.size() ? hex.size() - 1 : 0));
+    return hex;
+}
+
+// Waits until the client has been served `serial`; returns the milliseconds it took.
+long waitForSerial(SteadyClient& client, const std::string& serial, int timeoutMs) {
+    const auto start = Clock::now();
+    while (Clock::now() - start < std::chrono::milliseconds(timeoutMs)) {
+        if (withoutLeadingZeros(client.lastSerial()) == withoutLeadingZeros(serial))
+            return static_cast<long>(
+                std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start).count());
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    return -1;
+}
+
+}  // namespace
+
+class CertbotRenewalTest : public CppUnit::TestFixture {
+    CPPUNIT_TEST_SUITE(CertbotRenewalTest);
+    CPPUNIT_TEST(servesEveryStandaloneRenewalWithoutRestart);
+    CPPUNIT_TEST(webrootRenewalsThroughRportdsChallengeListener);
+    CPPUNIT_TEST_SUITE_END();
+
+    bool prerequisites() {
+        if (!PebbleServer::installed()) {
+            skipTest("pebble: " + PebbleServer::missingReason());
+            return false;
+        }
+        if (!Certbot::installed()) {
+            skipTest("certbot not installed (scripts/install-deps.sh installs it)");
+            return false;
+        }
+        return true;
+    }
+
+public:
+    void servesEveryStandaloneRenewalWithoutRestart() {
+        if (!prerequisites()) return;
+        PebbleOptions options;
+        options.httpPort = freeLoopbackPort();
+        PebbleServer pebble(options);
+        Certbot certbot(pebble);
+        CertbotResult issued = certbot.certonlyStandalone("rport.test", pebble.httpPort());
+        CPPUNIT_ASSERT_MESSAGE(issued.describe(), issued.ok());
+
+        TempDir dir;
+        // The seed's setup: the lineage's live/ files in cert_file and key_file.
+        std::string conf = dir.write(
+            "rportd.conf", config(dir, "cert_file = \"" + certbot.fullchainPath("rport.test") +
+                                           "\"\nkey_file = \"" + certbot.privkeyPath("rport.test") + "\"\n"));
+        RportdProcess rportd({"-c", conf}, dir.path());
+        uint16_t port = rportd.waitForApiPort();
+        const pid_t pid = rportd.pid();
+        CPPUNIT_ASSERT_MESSAGE(rportd.output(), rportd.output().find("provider \"certbot\"") != std::string::npos);
+
+        SteadyClient client(port, "rport.test", pebble.rootPath());
+        CPPUNIT_ASSERT(waitForSerial(client, serialOf(certbot.certPath("rport.test")), 10000) >= 0);
+        std::vector<long> pickup;
+        std::vector<std::string> serials{serialOf(certbot.certPath("rport.test"))};
+        for (int i = 0; i < 5; ++i) {
+            CertbotResult renewed = certbot.renew("rport.test");
+            CPPUNIT_ASSERT_MESSAGE(renewed.describe(), renewed.ok());
+            const std::string serial = serialOf(certbot.certPath("rport.test"));
+            CPPUNIT_ASSERT(std::find(serials.begin(), serials.end(), serial) == serials.end());
+            serials.push_back(serial);
+            long ms = waitForSerial(client, serial, 10000);
+            CPPUNIT_ASSERT_MESSAGE("renewal " + std::to_string(i + 1) + " not served: " + rportd.output(), ms >= 0);
+            pickup.push_back(ms);
+        }
+        client.stop();
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(client.lastFailure(), 0, client.failures());
+        CPPUNIT_ASSERT(client.requests() > 20);
+        CPPUNIT_ASSERT(rportd.running());
+        CPPUNIT_ASSERT_EQUAL(pid, rportd.pid());
+        std::sort(pickup.begin(), pickup.end());
+        std::cout << "\n  certbot renew -> served: median " << pickup[pickup.size() / 2] << " ms, max "
+                  << pickup.back() << " ms over " << pickup.size() << " renewals; " << client.requests()
+                  << " requests, 0 failed\n";
+    }
+
+    void webrootRenewalsThroughRportdsChallengeListener() {
+        if (!prerequisites()) return;
+        PebbleOptions options;
+        options.httpPort = freeLoopbackPort();
+        PebbleServer pebble(options);
+        Certbot certbot(pebble);
+        TempDir dir;
+        const std::string webroot = dir.path() + "/webroot";
+        const std::string challenge = "acme_http_port = " + std::to_string(pebble.httpPort()) +
+                                      "\nacme_http_host = \"127.0.0.1\"\nacme_webroot = \"" + webroot + "\"\n";
+        {
+            // First issuance: rportd (plain API for now) already holds the challenge port.
+            std::string conf = dir.write("first.conf", config(dir, "", challenge));
+            RportdProcess rportd({"-c", conf}, dir.path());
+            rportd.waitForApiPort();
+            CertbotResult issued = certbot.certonlyWebroot("web.rport.test", webroot);
+            CPPUNIT_ASSERT_MESSAGE(issued.describe() + rportd.output(), issued.ok());
+        }
+        // rportd serves the lineage and keeps the challenge port: renewals
+        // with the lineage's own settings (webroot) go through it.
+        std::string conf = dir.write(
+            "rportd.conf", config(dir,
+                                  "cert_file = \"" + certbot.fullchainPath("web.rport.test") + "\"\nkey_file = \"" +
+                                      certbot.privkeyPath("web.rport.test") + "\"\n",
+                                  challenge));
+        RportdProcess rportd({"-c", conf}, dir.path());
+        uint16_t port = rportd.waitForApiPort();
+        CPPUNIT_ASSERT_MESSAGE(rportd.output(), rportd.output().find("standalone") == std::string::npos);
+        SteadyClient client(port, "web.rport.test", pebble.rootPath());
+        for (int i = 0; i < 2; ++i) {
+            CertbotResult renewed = certbot.renew("web.rport.test");
+            CPPUNIT_ASSERT_MESSAGE(renewed.describe() + rportd.output(), renewed.ok());
+            CPPUNIT_ASSERT(waitForSerial(client, serialOf(certbot.certPath("web.rport.test")), 10000) >= 0);
+        }
+        client.stop();
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(client.lastFailure(), 0, client.failures());
+    }
+};
+
+CPPUNIT_TEST_SUITE_REGISTRATION(CertbotRenewalTest);
