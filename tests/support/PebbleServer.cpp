@@ -144,7 +144,12 @@ PebbleServer::PebbleServer(const PebbleOptions& options) : _options(options) {
     for (int attempt = 1; attempt <= kStartAttempts; ++attempt) {
         std::string error;
         if (tryStart(error)) {
-            fetchRoots();
+            try {
+                fetchRoots();
+            } catch (...) {
+                stop();  // no destructor runs when the constructor throws
+                throw;
+            }
             _startSeconds = secondsSince(start);
             return;
         }

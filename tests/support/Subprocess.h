@@ -19,7 +19,9 @@ bool toolInstalled(const std::string& tool);
 
 // Starts argv[0] (searched on PATH) with stdin from /dev/null and stdout and
 // stderr appended to logPath. env adds to (or overrides) this process's
-// environment. The child gets SIGKILL when the test process dies.
+// environment. The child gets SIGKILL when the test process dies -- strictly,
+// when the thread that called spawnProcess ends (PR_SET_PDEATHSIG), so spawn
+// long-lived servers from the main thread or a thread that outlives them.
 pid_t spawnProcess(const std::vector<std::string>& argv, const std::string& logPath,
                    const EnvVars& env = {}, const std::string& workDir = "");
 
