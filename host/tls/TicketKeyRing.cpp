@@ -67,7 +67,11 @@ int ticketKeyCallback(SSL* ssl, unsigned char keyName[16], unsigned char* iv, EV
     if (!found) return 0;
     if (EVP_DecryptInit_ex(cipher, aes, nullptr, found->key.cipherKey.data(), iv) != 1) return -1;
     if (!setMacKey(mac, found->key)) return -1;
-    return found->current ? 1 : 2;
+    // Always 2 (accept and issue a fresh ticket): TLS 1.3 clients use a
+    // ticket once (RFC 8446 C.4, and OpenSSL's client does), so a resumed
+    // connection that got no new ticket makes the next connection a full
+    // handshake. A fresh ticket also moves clients off older keys.
+    return 2;
 }
 
 }  // namespace

@@ -76,6 +76,7 @@ class SessionTicketTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(ticketResumesAfterACertificateSwapTls12);
     CPPUNIT_TEST(ticketSurvivesRotationsUntilItsKeyIsDropped);
     CPPUNIT_TEST(ticketUnderAnOlderKeyIsRenewed);
+    CPPUNIT_TEST(everyResumptionLeavesAFreshTicketTls13);
     CPPUNIT_TEST(ticketFromAnotherServerIsNotAccepted);
     CPPUNIT_TEST_SUITE_END();
 
@@ -137,9 +138,25 @@ public:
         CPPUNIT_ASSERT(!resume(*server.store, session.get(), TLS1_3_VERSION).resumed);
     }
 
+    void everyResumptionLeavesAFreshTicketTls13() {
+        // A client that always offers its newest ticket (as OpenSSL's and
+        // browsers do: TLS 1.3 tickets are single use) resumes every time.
+        Server server = serverWith(testKit().ecdsa, std::make_shared<TicketKeyRing>());
+        SessionPtr session = freshSession(*server.store, TLS1_3_VERSION);
+        for (int i = 0; i < 5; ++i) {
+            Resumption next = resume(*server.store, session.get(), TLS1_3_VERSION);
+            CPPUNIT_ASSERT_MESSAGE("resumption " + std::to_string(i + 1), next.resumed);
+            CPPUNIT_ASSERT(next.session);
+            CPPUNIT_ASSERT(ticketOf(next.session.get()) != ticketOf(session.get()));
+            session = std::move(next.session);
+        }
+    }
+
     void ticketUnderAnOlderKeyIsRenewed() {
         // TLS 1.2 sends a new ticket on resumption only when asked to, so the
-        // callback's "renew" answer is visible in the client's session.
+        // callback's "renew" answer is visible in the client's session. We
+        // always ask: TLS 1.3 clients use a ticket once, so every resumption
+        // must leave them a fresh one.
         Server server = serverWith(testKit().ecdsa, std::make_shared<TicketKeyRing>());
         SessionPtr session = freshSession(*server.store, TLS1_2_VERSION);
         std::string original = ticketOf(session.get());
@@ -147,7 +164,7 @@ public:
 
         Resumption underCurrentKey = resume(*server.store, session.get(), TLS1_2_VERSION);
         CPPUNIT_ASSERT(underCurrentKey.resumed);
-        CPPUNIT_ASSERT(original == ticketOf(underCurrentKey.session.get()));
+        CPPUNIT_ASSERT(original != ticketOf(underCurrentKey.session.get()));
 
         server.ring->rotate();
         Resumption underOldKey = resume(*server.store, session.get(), TLS1_2_VERSION);
