@@ -2,6 +2,7 @@
 # idle_rss: resident memory of an idle rportd on the example config (static
 # plugins loaded), read from /proc/PID/status 1 s after the API listens.
 #
+# BENCH_TLS=1: the API serves HTTPS (a throwaway certificate).
 # usage: tests/bench/idle_rss.sh [--quick] [--no-build]
 
 # shellcheck source=lib.sh
@@ -13,6 +14,7 @@ bench_mktemp
 dir=$BENCH_TMP
 read -r api_port srv_port < <(bench_free_ports 2)
 bench_write_config "$dir" "$api_port" "$srv_port"
+bench_maybe_tls "$dir/rportd.conf"
 bench_start_rportd "$dir"
 bench_wait_port "$api_port" "$RPORTD_PID"
 sleep 1

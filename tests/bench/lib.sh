@@ -171,6 +171,22 @@ bench_write_config() {
     fi
 }
 
+# With BENCH_TLS=1 the API serves HTTPS: the example's commented cert_file /
+# key_file lines are switched on, pointing at a throwaway ECDSA P-256 pair
+# (made once per run in BENCH_TLS_DIR). No-op otherwise.
+bench_maybe_tls() {
+    local conf=$1
+    ((${BENCH_TLS:-0})) || return 0
+    if [[ -z ${BENCH_TLS_DIR:-} ]]; then
+        BENCH_TLS_DIR=$(mktemp -d "${TMPDIR:-/tmp}/rportd-bench-tls.XXXXXX")
+        bench_make_test_cert "$BENCH_TLS_DIR" rport.test
+        chmod 600 "$BENCH_TLS_DIR/server.key"
+    fi
+    sed -i -e "s|^\([[:space:]]*\)#cert_file = .*|\1cert_file = \"$BENCH_TLS_DIR/fullchain.pem\"|" \
+        -e "s|^\([[:space:]]*\)#key_file = .*|\1key_file = \"$BENCH_TLS_DIR/server.key\"|" "$conf"
+    grep -q "^[[:space:]]*cert_file = " "$conf" || bench_die "$conf: could not switch HTTPS on"
+}
+
 # Replace the example's client credentials ([server] auth = "id:password")
 # in CONF by KEY = "VALUE", e.g. auth_file = "/path/clients.json".
 bench_set_client_auth() {

@@ -3,6 +3,7 @@
 # a TCP connection. Each start uses a fresh scratch dir, config and data dir;
 # the server is stopped with SIGTERM and reaped before the next start.
 #
+# BENCH_TLS=1: the API serves HTTPS (a throwaway certificate).
 # usage: tests/bench/start_time.sh [--quick] [--no-build]
 #   runs 20 starts (3 with --quick); prints median, min and max in ms.
 
@@ -21,6 +22,7 @@ for ((i = 1; i <= runs; i++)); do
     dir=$BENCH_TMP
     read -r api_port srv_port < <(bench_free_ports 2)
     bench_write_config "$dir" "$api_port" "$srv_port"
+    bench_maybe_tls "$dir/rportd.conf"
 
     python3 "$BENCH_DIR/start_probe.py" "$api_port" "$dir/rportd.log" -- \
         "$RPORTD_BIN" -c "$dir/rportd.conf" >"$dir/probe.out" &
