@@ -19,20 +19,12 @@
 #include "net/FileLimit.h"
 #include "tls/TlsTransport.h"
 #include "plugin_host/BackendError.h"
+#include "util/TimeText.h"
 #include "util/Version.h"
 
 namespace rportd::app {
 
 namespace {
-
-std::string rfc3339(int64_t unixSeconds) {
-    std::time_t t = static_cast<std::time_t>(unixSeconds);
-    std::tm tm{};
-    gmtime_r(&t, &tm);
-    char text[32];
-    std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    return text;
-}
 
 std::string joined(const std::vector<std::string>& items) {
     std::string out;
@@ -186,11 +178,11 @@ api::StatusInfo ServerRuntime::statusInfo() const {
                 out.sans.insert(out.sans.end(), i.ipAddresses.begin(), i.ipAddresses.end());
                 out.issuer = i.issuer;
                 out.serial = i.serialHex;
-                out.notAfter = rfc3339(i.notAfter);
+                out.notAfter = util::rfc3339Utc(i.notAfter);
             }
-            out.lastReload = c.lastReload ? rfc3339(c.lastReload) : "";
+            out.lastReload = c.lastReload ? util::rfc3339Utc(c.lastReload) : "";
             out.lastError = c.lastError;
-            out.lastErrorAt = c.lastErrorAt ? rfc3339(c.lastErrorAt) : "";
+            out.lastErrorAt = c.lastErrorAt ? util::rfc3339Utc(c.lastErrorAt) : "";
             info.certificates.push_back(std::move(out));
         }
     }

@@ -5,6 +5,8 @@
 #include <ctime>
 #include <stdexcept>
 
+#include "util/TimeText.h"
+
 namespace rportd::certs {
 
 namespace {
@@ -17,21 +19,12 @@ Poco::Logger& logger() { return Poco::Logger::get("tls"); }
 
 int64_t unixNow() { return static_cast<int64_t>(std::time(nullptr)); }
 
-std::string utcDate(int64_t seconds) {
-    std::time_t t = static_cast<std::time_t>(seconds);
-    std::tm tm{};
-    gmtime_r(&t, &tm);
-    char text[32];
-    std::strftime(text, sizeof text, "%Y-%m-%d %H:%M:%S UTC", &tm);
-    return text;
-}
-
 std::string describe(const tls::CertificateInfo& info) {
     std::string names;
     for (const auto& n : info.dnsNames) names += (names.empty() ? "" : ",") + n;
     for (const auto& n : info.ipAddresses) names += (names.empty() ? "" : ",") + n;
     return "serial " + info.serialHex + ", names " + (names.empty() ? "none" : names) + ", issuer \"" +
-           info.issuer + "\", expires " + utcDate(info.notAfter);
+           info.issuer + "\", expires " + util::readableUtc(info.notAfter);
 }
 
 }  // namespace
@@ -45,15 +38,15 @@ std::vector<std::string> CertificateSources::warningsFor(const tls::ServedCertif
     std::vector<std::string> warnings;
     const auto& info = certificate.info();
     if (info.notAfter <= now) {
-        warnings.push_back("the certificate (serial " + info.serialHex + ") expired on " + utcDate(info.notAfter) +
+        warnings.push_back("the certificate (serial " + info.serialHex + ") expired on " + util::readableUtc(info.notAfter) +
                            "; clients will refuse it");
     } else if (info.notAfter - now <= kExpiryWarningSeconds) {
-        warnings.push_back("the certificate (serial " + info.serialHex + ") expires on " + utcDate(info.notAfter) +
+        warnings.push_back("the certificate (serial " + info.serialHex + ") expires on " + util::readableUtc(info.notAfter) +
                            ", in less than 14 days; check that its renewal works");
     }
     if (info.notBefore > now)
         warnings.push_back("the certificate (serial " + info.serialHex + ") is not valid before " +
-                           utcDate(info.notBefore));
+                           util::readableUtc(info.notBefore));
     if (!expectedHost.empty() && !certificate.covers(expectedHost))
         warnings.push_back("the certificate (serial " + info.serialHex + ") does not cover \"" + expectedHost +
                            "\", the host of [api] base_url; clients that check the name will refuse it");

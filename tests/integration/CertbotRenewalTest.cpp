@@ -6,15 +6,9 @@
 // certbot is missing.
 #include <cppunit/extensions/HelperMacros.h>
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <atomic>
 #include <chrono>
-#include <cstdio>
 #include <iostream>
 #include <mutex>
 #include <thread>
@@ -25,6 +19,7 @@
 #include "PebbleServer.h"
 #include "RportdProcess.h"
 #include "Skip.h"
+#include "Subprocess.h"
 #include "TempDir.h"
 #include "TlsClient.h"
 
@@ -32,37 +27,6 @@ using namespace rport::test;
 using Clock = std::chrono::steady_clock;
 
 namespace {
-
-std::string run(const std::string& command) {
-    std::string output;
-    FILE* pipe = ::popen((command + " 2>&1").c_str(), "r");
-    if (!pipe) return output;
-    char buffer[4096];
-    size_t n;
-    while ((n = fread(buffer, 1, sizeof buffer, pipe)) > 0) output.append(buffer, n);
-    ::pclose(pipe);
-    return output;
-}
-
-std::string serialOf(const std::string& certFile) {
-    std::string out = run("openssl x509 -noout -serial -in " + certFile);
-    size_t eq = out.find('=');
-    std::string serial = eq == std::string::npos ? out : out.substr(eq + 1);
-    while (!serial.empty() && (serial.back() == '\n' || serial.back() == '\r')) serial.pop_back();
-    return serial;
-}
-
-uint16_t freeLoopbackPort() {
-    int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    ::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address);
-    socklen_t length = sizeof address;
-    ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length);
-    ::close(fd);
-    return ntohs(address.sin_port);
-}
 
 std::string config(const TempDir& dir, const std::string& api, const std::string& server = "") {
     return "[server]\naddress = \"127.0.0.1:0\"\nauth = \"clientAuth1:1234\"\ndata_dir = \"" + dir.path() +
@@ -184,13 +148,13 @@ public:
         CPPUNIT_ASSERT_MESSAGE(rportd.output(), rportd.output().find("provider \"certbot\"") != std::string::npos);
 
         SteadyClient client(port, "rport.test", pebble.rootPath());
-        CPPUNIT_ASSERT(waitForSerial(client, serialOf(certbot.certPath("rport.test")), 10000) >= 0);
+        CPPUNIT_ASSERT(waitForSerial(client, certificateSerial(certbot.certPath("rport.test")), 10000) >= 0);
         std::vector<long> pickup;
-        std::vector<std::string> serials{serialOf(certbot.certPath("rport.test"))};
+        std::vector<std::string> serials{certificateSerial(certbot.certPath("rport.test"))};
         for (int i = 0; i < 5; ++i) {
             CertbotResult renewed = certbot.renew("rport.test");
             CPPUNIT_ASSERT_MESSAGE(renewed.describe(), renewed.ok());
-            const std::string serial = serialOf(certbot.certPath("rport.test"));
+            const std::string serial = certificateSerial(certbot.certPath("rport.test"));
             CPPUNIT_ASSERT(std::find(serials.begin(), serials.end(), serial) == serials.end());
             serials.push_back(serial);
             long ms = waitForSerial(client, serial, 10000);
@@ -240,7 +204,7 @@ public:
         for (int i = 0; i < 2; ++i) {
             CertbotResult renewed = certbot.renew("web.rport.test");
             CPPUNIT_ASSERT_MESSAGE(renewed.describe() + rportd.output(), renewed.ok());
-            CPPUNIT_ASSERT(waitForSerial(client, serialOf(certbot.certPath("web.rport.test")), 10000) >= 0);
+            CPPUNIT_ASSERT(waitForSerial(client, certificateSerial(certbot.certPath("web.rport.test")), 10000) >= 0);
         }
         client.stop();
         CPPUNIT_ASSERT_EQUAL_MESSAGE(client.lastFailure(), 0, client.failures());

@@ -202,4 +202,15 @@ std::string tail(const std::string& text, size_t maxBytes) {
     return text.size() > maxBytes ? "..." + text.substr(text.size() - maxBytes) : text;
 }
 
+std::string shellOutput(const std::string& command) {
+    std::string output;
+    FILE* pipe = ::popen((command + " 2>&1").c_str(), "r");
+    if (!pipe) return output;
+    char buffer[4096];
+    size_t n;
+    while ((n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0) output.append(buffer, n);
+    ::pclose(pipe);
+    return output;
+}
+
 }  // namespace rport::test

@@ -44,6 +44,10 @@ struct ProcessResult {
 ProcessResult runProcess(const std::vector<std::string>& argv, const std::string& scratchDir,
                          const EnvVars& env = {}, int timeoutMs = 120000);
 
+// Runs a shell command line (sh -c) and returns what it wrote to stdout and
+// stderr; for test set-up steps such as making keys with the openssl CLI.
+std::string shellOutput(const std::string& command);
+
 // A loopback port nobody was bound to a moment ago. withUdp: also free for
 // UDP (for DNS servers). The caller's server binds it a little later, so
 // a clash is possible; servers that fail to bind should be retried.

@@ -3,10 +3,12 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <openssl/err.h>
+#include <openssl/pem.h>
 #include <openssl/x509.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <cstdio>
 #include <cstring>
 #include <stdexcept>
 
@@ -100,15 +102,33 @@ TlsClient::~TlsClient() {
     if (_ctx) SSL_CTX_free(_ctx);
 }
 
-std::string TlsClient::peerSerial() const {
-    X509* peer = SSL_get1_peer_certificate(_ssl);
-    if (!peer) return "";
-    BIGNUM* serial = ASN1_INTEGER_to_BN(X509_get0_serialNumber(peer), nullptr);
+namespace {
+std::string serialHex(X509* certificate) {
+    BIGNUM* serial = ASN1_INTEGER_to_BN(X509_get0_serialNumber(certificate), nullptr);
     char* hex = BN_bn2hex(serial);
     std::string out = hex;
     OPENSSL_free(hex);
     BN_free(serial);
+    return out;
+}
+}  // namespace
+
+std::string TlsClient::peerSerial() const {
+    X509* peer = SSL_get1_peer_certificate(_ssl);
+    if (!peer) return "";
+    std::string out = serialHex(peer);
     X509_free(peer);
+    return out;
+}
+
+std::string certificateSerial(const std::string& pemFile) {
+    FILE* file = std::fopen(pemFile.c_str(), "r");
+    if (!file) return "";
+    X509* certificate = PEM_read_X509(file, nullptr, nullptr, nullptr);
+    std::fclose(file);
+    if (!certificate) return "";
+    std::string out = serialHex(certificate);
+    X509_free(certificate);
     return out;
 }
 

@@ -41,6 +41,10 @@ private:
     int _fd = -1;
 };
 
+// The serial of the first certificate in a PEM file, upper-case hex as
+// peerSerial() writes it; "" when the file holds none.
+std::string certificateSerial(const std::string& pemFile);
+
 // Tries a handshake and returns "" on success or the reason it failed.
 std::string tlsHandshakeError(uint16_t port, const TlsClientOptions& options = TlsClientOptions());
 

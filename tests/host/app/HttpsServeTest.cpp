@@ -4,20 +4,17 @@
 // HTTP-01 challenge listener.
 #include <cppunit/extensions/HelperMacros.h>
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <chrono>
 #include <csignal>
-#include <cstdio>
 #include <functional>
 #include <thread>
 
 #include "HttpCall.h"
 #include "RportdProcess.h"
+#include "Subprocess.h"
 #include "TempDir.h"
 #include "TestConfigs.h"
 #include "TlsClient.h"
@@ -26,34 +23,15 @@ using namespace rport::test;
 
 namespace {
 
-std::string run(const std::string& command) {
-    std::string output;
-    FILE* pipe = ::popen((command + " 2>&1").c_str(), "r");
-    if (!pipe) return output;
-    char buffer[4096];
-    size_t n;
-    while ((n = fread(buffer, 1, sizeof buffer, pipe)) > 0) output.append(buffer, n);
-    ::pclose(pipe);
-    return output;
-}
-
 // A self-signed ECDSA P-256 pair for localhost and 127.0.0.1 (what certbot
 // makes by default), written as <name>.crt and <name>.key (mode 0600).
 void makePair(const TempDir& dir, const std::string& name, int days = 30, const std::string& cn = "localhost") {
     const std::string key = dir.path() + "/" + name + ".key";
     const std::string crt = dir.path() + "/" + name + ".crt";
-    run("openssl ecparam -name prime256v1 -genkey -noout -out " + key);
-    run("openssl req -x509 -key " + key + " -out " + crt + " -days " + std::to_string(days) + " -subj /CN=" + cn +
+    shellOutput("openssl ecparam -name prime256v1 -genkey -noout -out " + key);
+    shellOutput("openssl req -x509 -key " + key + " -out " + crt + " -days " + std::to_string(days) + " -subj /CN=" + cn +
         " -addext subjectAltName=DNS:" + cn + ",IP:127.0.0.1");
     ::chmod(key.c_str(), 0600);
-}
-
-std::string serialOf(const std::string& certFile) {
-    std::string out = run("openssl x509 -noout -serial -in " + certFile);
-    size_t eq = out.find('=');
-    std::string serial = eq == std::string::npos ? out : out.substr(eq + 1);
-    while (!serial.empty() && (serial.back() == '\n' || serial.back() == '\r')) serial.pop_back();
-    return serial;
 }
 
 bool waitUntil(const std::function<bool()>& condition, int timeoutMs) {
@@ -116,7 +94,7 @@ public:
         uint16_t port = rportd.waitForApiPort();
         CPPUNIT_ASSERT(rportd.output().find("(HTTPS)") != std::string::npos);
         // The seed's own check, with the self-signed certificate trusted.
-        std::string out = run("curl -sS -Iv --cacert " + dir.path() + "/a.crt -u admin:foobaz https://localhost:" +
+        std::string out = shellOutput("curl -sS -Iv --cacert " + dir.path() + "/a.crt -u admin:foobaz https://localhost:" +
                               std::to_string(port) + "/api/v1/status");
         CPPUNIT_ASSERT_MESSAGE(out, out.find("HTTP/1.1 200 OK") != std::string::npos);
         CPPUNIT_ASSERT_MESSAGE(out, out.find("ALPN: server accepted http/1.1") != std::string::npos);
@@ -125,7 +103,7 @@ public:
         TlsClient client(port, {"localhost", dir.path() + "/a.crt"});
         std::string body;
         CPPUNIT_ASSERT_EQUAL(200, client.get("/api/v1/status", "admin", "foobaz", &body));
-        CPPUNIT_ASSERT_MESSAGE(body, body.find("\"serial\":\"" + serialOf(dir.path() + "/a.crt") + "\"") !=
+        CPPUNIT_ASSERT_MESSAGE(body, body.find("\"serial\":\"" + certificateSerial(dir.path() + "/a.crt") + "\"") !=
                                          std::string::npos);
         CPPUNIT_ASSERT(body.find("\"provider\":\"files\"") != std::string::npos);
         CPPUNIT_ASSERT(body.find("\"sans\":[\"localhost\",\"127.0.0.1\"]") != std::string::npos);
@@ -150,23 +128,23 @@ public:
         std::string conf = dir.write("rportd.conf", httpsConfig(dir, filePair(dir, "a")));
         RportdProcess rportd({"-c", conf}, dir.path());
         uint16_t port = rportd.waitForApiPort();
-        const std::string first = serialOf(dir.path() + "/a.crt");
+        const std::string first = certificateSerial(dir.path() + "/a.crt");
         CPPUNIT_ASSERT_EQUAL(first, servedSerial(port));
         TlsClient before(port);  // stays open across the swap
 
         // Replaced by rename, the way careful tools do it: key first, then certificate.
         ::rename((dir.path() + "/b.key").c_str(), (dir.path() + "/a.key").c_str());
         ::rename((dir.path() + "/b.crt").c_str(), (dir.path() + "/a.crt").c_str());
-        const std::string second = serialOf(dir.path() + "/a.crt");
+        const std::string second = certificateSerial(dir.path() + "/a.crt");
         CPPUNIT_ASSERT(waitUntil([&] { return servedSerial(port) == second; }, 8000));
         // The open connection is untouched and still works.
         CPPUNIT_ASSERT_EQUAL(first, before.peerSerial());
         CPPUNIT_ASSERT_EQUAL(200, before.get("/api/v1/status", "admin", "foobaz"));
 
         // Copied over in place (cp keeps the inode): picked up as well.
-        run("cp " + dir.path() + "/c.key " + dir.path() + "/a.key && cp " + dir.path() + "/c.crt " + dir.path() +
+        shellOutput("cp " + dir.path() + "/c.key " + dir.path() + "/a.key && cp " + dir.path() + "/c.crt " + dir.path() +
             "/a.crt");
-        const std::string third = serialOf(dir.path() + "/c.crt");
+        const std::string third = certificateSerial(dir.path() + "/c.crt");
         CPPUNIT_ASSERT(waitUntil([&] { return servedSerial(port) == third; }, 8000));
     }
 
@@ -176,9 +154,9 @@ public:
         std::string conf = dir.write("rportd.conf", httpsConfig(dir, filePair(dir, "a")));
         RportdProcess rportd({"-c", conf}, dir.path());
         uint16_t port = rportd.waitForApiPort();
-        const std::string first = serialOf(dir.path() + "/a.crt");
+        const std::string first = certificateSerial(dir.path() + "/a.crt");
         // Only the certificate changes: it does not match the key.
-        run("cp " + dir.path() + "/b.crt " + dir.path() + "/a.crt");
+        shellOutput("cp " + dir.path() + "/b.crt " + dir.path() + "/a.crt");
         CPPUNIT_ASSERT(rportd.waitForOutput("does not match", 10000));
         CPPUNIT_ASSERT_EQUAL(first, servedSerial(port));
         TlsClient client(port);
@@ -186,8 +164,8 @@ public:
         CPPUNIT_ASSERT_EQUAL(200, client.get("/api/v1/status", "admin", "foobaz", &body));
         CPPUNIT_ASSERT_MESSAGE(body, body.find("\"last_error\":\"\"") == std::string::npos);
         // The matching key arrives: the new pair is served.
-        run("cp " + dir.path() + "/b.key " + dir.path() + "/a.key");
-        const std::string second = serialOf(dir.path() + "/b.crt");
+        shellOutput("cp " + dir.path() + "/b.key " + dir.path() + "/a.key");
+        const std::string second = certificateSerial(dir.path() + "/b.crt");
         CPPUNIT_ASSERT(waitUntil([&] { return servedSerial(port) == second; }, 8000));
     }
 
@@ -201,9 +179,9 @@ public:
                                            "inotify = false\ncheck_interval_ms = 0\n"));
         RportdProcess rportd({"-c", conf}, dir.path());
         uint16_t port = rportd.waitForApiPort();
-        run("cp " + dir.path() + "/b.key " + dir.path() + "/a.key && cp " + dir.path() + "/b.crt " + dir.path() +
+        shellOutput("cp " + dir.path() + "/b.key " + dir.path() + "/a.key && cp " + dir.path() + "/b.crt " + dir.path() +
             "/a.crt");
-        const std::string second = serialOf(dir.path() + "/b.crt");
+        const std::string second = certificateSerial(dir.path() + "/b.crt");
         std::this_thread::sleep_for(std::chrono::milliseconds(500));
         CPPUNIT_ASSERT(servedSerial(port) != second);
         ::kill(rportd.pid(), SIGHUP);
@@ -230,7 +208,7 @@ public:
         out = startError("cert_file = \"" + dir.path() + "/notpem.crt\"\nkey_file = \"" + dir.path() + "/a.key\"\n");
         CPPUNIT_ASSERT_MESSAGE(out, out.find(dir.path() + "/notpem.crt holds no PEM certificate") != std::string::npos);
 
-        run("openssl ec -in " + dir.path() + "/a.key -aes256 -passout pass:secret -out " + dir.path() + "/enc.key");
+        shellOutput("openssl ec -in " + dir.path() + "/a.key -aes256 -passout pass:secret -out " + dir.path() + "/enc.key");
         out = startError("cert_file = \"" + dir.path() + "/a.crt\"\nkey_file = \"" + dir.path() + "/enc.key\"\n");
         CPPUNIT_ASSERT_MESSAGE(out, out.find("the key must not be password protected") != std::string::npos);
 
@@ -277,16 +255,7 @@ public:
     void theChallengeListenerServesTheWebrootAndRedirects() {
         makePair(dir, "a");
         const std::string webroot = dir.path() + "/webroot";
-        // A free loopback port for the challenge listener.
-        int probe = ::socket(AF_INET, SOCK_STREAM, 0);
-        sockaddr_in address{};
-        address.sin_family = AF_INET;
-        address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        ::bind(probe, reinterpret_cast<sockaddr*>(&address), sizeof address);
-        socklen_t length = sizeof address;
-        ::getsockname(probe, reinterpret_cast<sockaddr*>(&address), &length);
-        const uint16_t challengePort = ntohs(address.sin_port);
-        ::close(probe);
+        const uint16_t challengePort = freeLoopbackPort();
         std::string text = httpsConfig(dir, filePair(dir, "a"),
                                        "acme_http_port = " + std::to_string(challengePort) +
                                            "\nacme_http_host = \"127.0.0.1\"\nacme_webroot = \"" + webroot + "\"\n");
@@ -303,7 +272,7 @@ public:
         CPPUNIT_ASSERT_EQUAL(404, httpCall(challengePort, "GET", "/.well-known/acme-challenge/unknown0token").status);
         CPPUNIT_ASSERT_EQUAL(404, httpCall(challengePort, "GET", "/.well-known/acme-challenge/..%2Fsecret").status);
         CPPUNIT_ASSERT_EQUAL(400, httpCall(challengePort, "POST", "/anything").status);
-        std::string redirect = run("curl -s -o /dev/null -w '%{http_code} %{redirect_url}' -H 'Host: rport.example:80' "
+        std::string redirect = shellOutput("curl -s -o /dev/null -w '%{http_code} %{redirect_url}' -H 'Host: rport.example:80' "
                                    "http://127.0.0.1:" + std::to_string(challengePort) + "/api/v1/status?x=1");
         CPPUNIT_ASSERT_EQUAL(std::string("302 https://rport.example/api/v1/status?x=1"), redirect);
     }
