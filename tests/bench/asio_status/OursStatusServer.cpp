@@ -25,7 +25,7 @@ using namespace status_route;
 
 int main(int argc, char** argv) {
     rportd::http::HttpServerOptions options;
-    options.threads = 2;
+    options.loops = 2;
     std::string address = "127.0.0.1:0";
     std::string credentials = "admin:foobaz";
     std::string body{kDefaultBody};
@@ -33,7 +33,7 @@ int main(int argc, char** argv) {
         std::string_view arg = argv[i];
         bool hasValue = i + 1 < argc;
         if (arg == "--threads" && hasValue) {
-            options.threads = std::atoi(argv[++i]);
+            options.loops = static_cast<size_t>(std::atoi(argv[++i]));  // event loops
         } else if (arg == "--listen" && hasValue) {
             address = argv[++i];
         } else if (arg == "--user" && hasValue) {
@@ -60,8 +60,7 @@ int main(int argc, char** argv) {
     pthread_sigmask(SIG_BLOCK, &stopSignals, nullptr);
 
     options.errorLog = [](const std::string& line) { std::fprintf(stderr, "%s\n", line.c_str()); };
-    rportd::http::HttpServer server(
-        options, [&](rportd::http::HttpRequest& request, rportd::http::HttpResponse& response) {
+    auto answer = [&](rportd::http::HttpRequest& request, rportd::http::HttpResponse& response) {
             response.headers.emplace_back("Content-Type", "application/json; charset=UTF-8");
             if (request.target != kStatusPath || (request.method != "GET" && request.method != "HEAD")) {
                 response.status = 404;
@@ -75,7 +74,13 @@ int main(int argc, char** argv) {
                 return;
             }
             response.body = body;
-        });
+        };
+    // Nothing here blocks: the answer runs on the event loops (inline handler).
+    rportd::http::HttpServer server(options, answer,
+                                    [&answer](rportd::http::HttpRequest& request, rportd::http::HttpResponse& response) {
+                                        answer(request, response);
+                                        return true;
+                                    });
     try {
         unsigned port = server.listen(address);
         server.start();

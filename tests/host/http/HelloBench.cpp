@@ -31,7 +31,7 @@ int main(int argc, char** argv) {
     bool printBody = false;
     for (int i = 1; i < argc; ++i) {
         if (std::strcmp(argv[i], "--threads") == 0 && i + 1 < argc) {
-            options.threads = std::atoi(argv[++i]);
+            options.loops = static_cast<size_t>(std::atoi(argv[++i]));  // event loops
         } else if (std::strcmp(argv[i], "--listen") == 0 && i + 1 < argc) {
             address = argv[++i];
         } else if (std::strcmp(argv[i], "--print-body") == 0) {
@@ -56,10 +56,16 @@ int main(int argc, char** argv) {
     pthread_sigmask(SIG_BLOCK, &stopSignals, nullptr);
 
     options.errorLog = [](const std::string& line) { std::fprintf(stderr, "%s\n", line.c_str()); };
-    rportd::http::HttpServer server(options, [&body](rportd::http::HttpRequest&, rportd::http::HttpResponse& response) {
+    auto answer = [&body](rportd::http::HttpRequest&, rportd::http::HttpResponse& response) {
         response.headers.emplace_back("Content-Type", "application/json");
         response.body = body;
-    });
+    };
+    // The answer never blocks: it runs on the event loops (the inline handler).
+    rportd::http::HttpServer server(options, answer,
+                                    [answer](rportd::http::HttpRequest& request, rportd::http::HttpResponse& response) {
+                                        answer(request, response);
+                                        return true;
+                                    });
     uint16_t port = server.listen(address);
     server.start();
     std::printf("%u\n", port);
