@@ -249,6 +249,6 @@ for server in "${SERVERS[@]}"; do
     bench_record "cc_${server//-/_}_idle_bytes_per_conn" "$per"
     sleep 0.5
 done
-printf 'threads: rportd %s (4 API workers on 2 cores), ours %s (2 workers, sweeper, main), asio %s (2 io_contexts)\n' \
+printf 'threads: rportd %s (event loops, blocking pool, main), ours %s (2 event loops, blocking pool, main), asio %s (2 io_contexts)\n' \
     "$(bench_proc_field "$RPORTD_PID" Threads)" "$(bench_proc_field "${pids_of[ours]}" Threads)" \
     "$(bench_proc_field "${pids_of[asio-read]}" Threads)"
