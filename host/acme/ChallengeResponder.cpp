@@ -51,7 +51,8 @@ Kind classify(const http::HttpRequest& request, std::string_view& token) {
 
 }  // namespace
 
-bool ChallengeResponder::answerWithoutDisk(const http::HttpRequest& request, http::HttpResponse& response) const {
+bool ChallengeResponder::answerWithoutDisk(const http::HttpRequest& request,
+                                           http::HttpResponse& response) const {
     std::string_view token;
     switch (classify(request, token)) {
         case Kind::BadMethod:
@@ -62,7 +63,8 @@ bool ChallengeResponder::answerWithoutDisk(const http::HttpRequest& request, htt
             return true;
         case Kind::Redirect: {
             response.status = 302;
-            response.headers.emplace_back("Location", "https://" + hostWithoutPort(request) + request.target);
+            response.headers.emplace_back("Location",
+                                          "https://" + hostWithoutPort(request) + request.target);
             response.headers.emplace_back("Content-Type", "text/html; charset=utf-8");
             return true;
         }
@@ -84,7 +86,8 @@ bool ChallengeResponder::answerWithoutDisk(const http::HttpRequest& request, htt
     return false;
 }
 
-void ChallengeResponder::answer(const http::HttpRequest& request, http::HttpResponse& response) const {
+void ChallengeResponder::answer(const http::HttpRequest& request,
+                                http::HttpResponse& response) const {
     if (answerWithoutDisk(request, response)) return;
     std::string_view token;
     classify(request, token);

@@ -23,8 +23,8 @@ std::string describe(const tls::CertificateInfo& info) {
     std::string names;
     for (const auto& n : info.dnsNames) names += (names.empty() ? "" : ",") + n;
     for (const auto& n : info.ipAddresses) names += (names.empty() ? "" : ",") + n;
-    return "serial " + info.serialHex + ", names " + (names.empty() ? "none" : names) + ", issuer \"" +
-           info.issuer + "\", expires " + util::readableUtc(info.notAfter);
+    return "serial " + info.serialHex + ", names " + (names.empty() ? "none" : names) +
+           ", issuer \"" + info.issuer + "\", expires " + util::readableUtc(info.notAfter);
 }
 
 }  // namespace
@@ -34,26 +34,30 @@ CertificateSources::~CertificateSources() {
 }
 
 std::vector<std::string> CertificateSources::warningsFor(const tls::ServedCertificate& certificate,
-                                                         const std::string& expectedHost, int64_t now) {
+                                                         const std::string& expectedHost,
+                                                         int64_t now) {
     std::vector<std::string> warnings;
     const auto& info = certificate.info();
     if (info.notAfter <= now) {
-        warnings.push_back("the certificate (serial " + info.serialHex + ") expired on " + util::readableUtc(info.notAfter) +
-                           "; clients will refuse it");
+        warnings.push_back("the certificate (serial " + info.serialHex + ") expired on " +
+                           util::readableUtc(info.notAfter) + "; clients will refuse it");
     } else if (info.notAfter - now <= kExpiryWarningSeconds) {
-        warnings.push_back("the certificate (serial " + info.serialHex + ") expires on " + util::readableUtc(info.notAfter) +
+        warnings.push_back("the certificate (serial " + info.serialHex + ") expires on " +
+                           util::readableUtc(info.notAfter) +
                            ", in less than 14 days; check that its renewal works");
     }
     if (info.notBefore > now)
         warnings.push_back("the certificate (serial " + info.serialHex + ") is not valid before " +
                            util::readableUtc(info.notBefore));
     if (!expectedHost.empty() && !certificate.covers(expectedHost))
-        warnings.push_back("the certificate (serial " + info.serialHex + ") does not cover \"" + expectedHost +
-                           "\", the host of [api] base_url; clients that check the name will refuse it");
+        warnings.push_back(
+            "the certificate (serial " + info.serialHex + ") does not cover \"" + expectedHost +
+            "\", the host of [api] base_url; clients that check the name will refuse it");
     return warnings;
 }
 
-void CertificateSources::add(const std::string& name, std::shared_ptr<plugin_host::CertBackend> backend,
+void CertificateSources::add(const std::string& name,
+                             std::shared_ptr<plugin_host::CertBackend> backend,
                              const std::string& expectedHost) {
     auto source = std::make_unique<Source>();
     source->name = name;
@@ -80,8 +84,8 @@ void CertificateSources::refresh(Source& source, bool atStart) {
     } else {
         auto load = _store.load(bundle->chainPem, bundle->keyPem);
         if (!load.certificate) {
-            error = "certificate provider \"" + source.backend->name() + "\" offered a certificate that cannot be used: " +
-                    load.error;
+            error = "certificate provider \"" + source.backend->name() +
+                    "\" offered a certificate that cannot be used: " + load.error;
         } else {
             loaded = std::move(load.certificate);
         }
@@ -101,8 +105,8 @@ void CertificateSources::refresh(Source& source, bool atStart) {
     _store.setCertificate(source.name, loaded);
     source.certificate = loaded;
     source.lastReload = unixNow();
-    logger().information("%s: serving %s from provider \"%s\"", source.name, describe(loaded->info()),
-                         source.backend->name());
+    logger().information("%s: serving %s from provider \"%s\"", source.name,
+                         describe(loaded->info()), source.backend->name());
     for (const auto& warning : warningsFor(*loaded, source.expectedHost, unixNow()))
         logger().warning("%s: %s", source.name, warning);
 }

@@ -36,8 +36,10 @@ net::ServerOptions netOptions(const HttpServerOptions& options) {
 
 // Sent to a plain-HTTP client refused because the server is full.
 std::string busyRefusal() {
-    const std::string body = jsonErrorBody("ERR_CODE_SERVER_BUSY", "too many connections, try again later");
-    return "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\nContent-Length: " +
+    const std::string body =
+        jsonErrorBody("ERR_CODE_SERVER_BUSY", "too many connections, try again later");
+    return "HTTP/1.1 503 Service Unavailable\r\nContent-Type: "
+           "application/json\r\nContent-Length: " +
            std::to_string(body.size()) + "\r\nRetry-After: 5\r\nConnection: close\r\n\r\n" + body;
 }
 
@@ -47,15 +49,18 @@ struct HttpServer::Impl {
     Impl(HttpServerOptions o, HttpHandler handler, InlineHttpHandler inlineHandler)
         : options(std::move(o)),
           server(netOptions(options)),
-          context{options, limitsFrom(options), std::move(handler), std::move(inlineHandler), server.blockingPool()} {}
+          context{options, limitsFrom(options), std::move(handler), std::move(inlineHandler),
+                  server.blockingPool()} {}
 
     HttpServerOptions options;
     net::Server server;
     HttpSessionContext context;
 };
 
-HttpServer::HttpServer(HttpServerOptions options, HttpHandler handler, InlineHttpHandler inlineHandler)
-    : _impl(std::make_unique<Impl>(std::move(options), std::move(handler), std::move(inlineHandler))) {}
+HttpServer::HttpServer(HttpServerOptions options, HttpHandler handler,
+                       InlineHttpHandler inlineHandler)
+    : _impl(std::make_unique<Impl>(std::move(options), std::move(handler),
+                                   std::move(inlineHandler))) {}
 
 HttpServer::~HttpServer() {
     try {
@@ -71,7 +76,9 @@ uint16_t HttpServer::listen(const std::string& hostPort, TransportFactory transp
     if (!transport) spec.refusal = busyRefusal();
     spec.makeTransport = std::move(transport);
     const HttpSessionContext* context = &_impl->context;
-    spec.makeSession = [context](net::Connection&) { return std::make_unique<HttpSession>(*context); };
+    spec.makeSession = [context](net::Connection&) {
+        return std::make_unique<HttpSession>(*context);
+    };
     return _impl->server.listen(hostPort, std::move(spec));
 }
 

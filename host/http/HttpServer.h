@@ -23,7 +23,8 @@ using TransportFactory = std::function<std::unique_ptr<net::Transport>(int fd)>;
 
 class HttpServer {
 public:
-    HttpServer(HttpServerOptions options, HttpHandler handler, InlineHttpHandler inlineHandler = {});
+    HttpServer(HttpServerOptions options, HttpHandler handler,
+               InlineHttpHandler inlineHandler = {});
     ~HttpServer();  // stop()
     HttpServer(const HttpServer&) = delete;
     HttpServer& operator=(const HttpServer&) = delete;

@@ -14,8 +14,9 @@ struct HttpServerOptions {
     // Threads of the blocking pool that runs HttpHandler: the number of
     // handlers that can block at the same time.
     int threads = 8;
-    size_t maxHeaderBytes = 16384;  // request line + header fields (and chunked trailers); beyond: 431
-    size_t maxBodyBytes = 10240;    // beyond: the handler sees bodyTooLarge
+    size_t maxHeaderBytes =
+        16384;  // request line + header fields (and chunked trailers); beyond: 431
+    size_t maxBodyBytes = 10240;  // beyond: the handler sees bodyTooLarge
     // A connection with no bytes of a new request for this long is closed.
     std::chrono::milliseconds keepAliveTimeout{15000};
     // A request whose head and body do not arrive completely within this time

@@ -19,7 +19,8 @@ struct HttpSession::Exchange {
 namespace {
 
 std::string describeFailure(const HttpRequest& request, const char* what) {
-    return "http: handler failed on " + request.method + " " + std::string(request.path()) + ": " + what;
+    return "http: handler failed on " + request.method + " " + std::string(request.path()) + ": " +
+           what;
 }
 
 }  // namespace
@@ -110,7 +111,8 @@ void HttpSession::runOnPool(net::Connection& connection) {
             context->handler(exchange->request, exchange->response);
         } catch (const std::exception& e) {
             exchange->failed = true;
-            if (context->options.errorLog) context->options.errorLog(describeFailure(exchange->request, e.what()));
+            if (context->options.errorLog)
+                context->options.errorLog(describeFailure(exchange->request, e.what()));
         } catch (...) {
             exchange->failed = true;
             if (context->options.errorLog)
@@ -119,7 +121,8 @@ void HttpSession::runOnPool(net::Connection& connection) {
         ref.post([exchange](net::Connection& c) {
             // Input stays paused while the pool works, so no upgrade can have
             // replaced this session meanwhile.
-            if (auto* session = dynamic_cast<HttpSession*>(c.session())) session->onPoolAnswer(c, *exchange);
+            if (auto* session = dynamic_cast<HttpSession*>(c.session()))
+                session->onPoolAnswer(c, *exchange);
         });
     });
     if (!queued) {
@@ -130,7 +133,8 @@ void HttpSession::runOnPool(net::Connection& connection) {
         busy.status = 503;
         busy.headers.emplace_back("Content-Type", "application/json");
         busy.headers.emplace_back("Retry-After", "1");
-        busy.body = R"({"errors":[{"code":"ERR_CODE_SERVER_BUSY","title":"server busy, try again","detail":""}]})";
+        busy.body =
+            R"({"errors":[{"code":"ERR_CODE_SERVER_BUSY","title":"server busy, try again","detail":""}]})";
         answer(connection, exchange->request, busy, false);
     }
 }
@@ -141,8 +145,8 @@ void HttpSession::onPoolAnswer(net::Connection& connection, Exchange& exchange) 
     if (!connection.closing()) connection.resumeInput();
 }
 
-void HttpSession::answer(net::Connection& connection, const HttpRequest& request, HttpResponse& response,
-                         bool failed) {
+void HttpSession::answer(net::Connection& connection, const HttpRequest& request,
+                         HttpResponse& response, bool failed) {
     std::string out;
     if (!failed && response.status == 101 && response.upgrade) {
         if (appendSwitchingProtocols(out, response)) {
@@ -156,7 +160,8 @@ void HttpSession::answer(net::Connection& connection, const HttpRequest& request
                 return;
             }
         }
-        log("http: could not switch protocols on " + request.method + " " + std::string(request.path()));
+        log("http: could not switch protocols on " + request.method + " " +
+            std::string(request.path()));
         out.clear();
         failed = true;
     }
@@ -168,8 +173,8 @@ void HttpSession::answer(net::Connection& connection, const HttpRequest& request
     framing.http10KeepAlive = !close && request.versionMinor == 0;
     if (!failed && !appendResponse(out, response, framing)) {
         failed = true;
-        log("http: handler answered " + request.method + " " + std::string(request.path()) + " with status " +
-            std::to_string(response.status) + " or a header that cannot be sent");
+        log("http: handler answered " + request.method + " " + std::string(request.path()) +
+            " with status " + std::to_string(response.status) + " or a header that cannot be sent");
     }
     if (failed) {
         out.clear();
@@ -181,7 +186,8 @@ void HttpSession::answer(net::Connection& connection, const HttpRequest& request
     if (close) {
         // A body we did not read may still be arriving: linger so that the
         // peer reads our answer before a reset destroys it.
-        connection.close(bodyUnread ? net::Connection::CloseMode::Linger : net::Connection::CloseMode::Graceful);
+        connection.close(bodyUnread ? net::Connection::CloseMode::Linger
+                                    : net::Connection::CloseMode::Graceful);
         return;
     }
     waitForNextRequest(connection);
@@ -191,7 +197,8 @@ void HttpSession::answerProtocolError(net::Connection& connection) {
     ResponseFraming framing;
     framing.close = true;
     std::string out;
-    appendErrorResponse(out, _parser.errorStatus(), "ERR_CODE_BAD_REQUEST", _parser.errorTitle(), framing);
+    appendErrorResponse(out, _parser.errorStatus(), "ERR_CODE_BAD_REQUEST", _parser.errorTitle(),
+                        framing);
     connection.send(std::move(out));
     // The rest of the bad request may still be arriving.
     connection.close(net::Connection::CloseMode::Linger);

@@ -27,7 +27,8 @@ struct HttpSessionContext {
 
 class HttpSession final : public net::Session {
 public:
-    explicit HttpSession(const HttpSessionContext& context) : _context(context), _parser(context.limits) {}
+    explicit HttpSession(const HttpSessionContext& context)
+        : _context(context), _parser(context.limits) {}
 
     void onOpen(net::Connection& connection) override;
     size_t onInput(net::Connection& connection, const char* data, size_t size) override;
@@ -41,7 +42,8 @@ private:
     void dispatch(net::Connection& connection);
     void runOnPool(net::Connection& connection);
     void onPoolAnswer(net::Connection& connection, Exchange& exchange);
-    void answer(net::Connection& connection, const HttpRequest& request, HttpResponse& response, bool failed);
+    void answer(net::Connection& connection, const HttpRequest& request, HttpResponse& response,
+                bool failed);
     void answerProtocolError(net::Connection& connection);
     void waitForNextRequest(net::Connection& connection);
     void log(const std::string& message) const;

@@ -13,7 +13,8 @@ size_t defaultBlockingThreads() {
     return std::clamp<size_t>(2 * (cores ? cores : 1), 4, 16);
 }
 
-BlockingPool::BlockingPool(size_t threads, size_t maxQueued) : _maxQueued(std::max<size_t>(maxQueued, 1)) {
+BlockingPool::BlockingPool(size_t threads, size_t maxQueued)
+    : _maxQueued(std::max<size_t>(maxQueued, 1)) {
     threads = std::max<size_t>(threads, 1);
     _threads.reserve(threads);
     for (size_t i = 0; i < threads; ++i) _threads.emplace_back([this] { work(); });

@@ -27,9 +27,14 @@ void Session::onPeerClosed(Connection& connection) { connection.close(); }
 void Session::onDeadline(Connection& connection) { connection.abort(); }
 void Session::onShutdownRequested(Connection& connection) { connection.close(); }
 
-Connection::Connection(EventLoop& loop, ConnectionSet& set, uint64_t id, std::unique_ptr<Transport> transport,
-                       Peer peer, const FlowLimits& limits)
-    : _loop(loop), _set(set), _id(id), _transport(std::move(transport)), _peer(std::move(peer)), _limits(limits) {}
+Connection::Connection(EventLoop& loop, ConnectionSet& set, uint64_t id,
+                       std::unique_ptr<Transport> transport, Peer peer, const FlowLimits& limits)
+    : _loop(loop),
+      _set(set),
+      _id(id),
+      _transport(std::move(transport)),
+      _peer(std::move(peer)),
+      _limits(limits) {}
 
 Connection::~Connection() {
     if (_timer) _loop.cancel(_timer);
@@ -123,12 +128,13 @@ bool Connection::handshake() {
     // The reason comes from OpenSSL, the address from accept(): nothing the
     // peer chose reaches the line.
     const std::string why = _transport->handshakeFailure();
-    _set.log(LogLevel::Debug, "handshake with " + _peer.address + ":" + std::to_string(_peer.port) + " failed" +
-                                  (why.empty() ? std::string() : ": " + why));
+    _set.log(LogLevel::Debug, "handshake with " + _peer.address + ":" + std::to_string(_peer.port) +
+                                  " failed" + (why.empty() ? std::string() : ": " + why));
     std::string_view early = _transport->earlyResponse();
     if (!early.empty()) {
         // Best effort, straight to the socket: a plain-HTTP client on the TLS port.
-        [[maybe_unused]] ssize_t n = ::send(_transport->fd(), early.data(), early.size(), MSG_NOSIGNAL);
+        [[maybe_unused]] ssize_t n =
+            ::send(_transport->fd(), early.data(), early.size(), MSG_NOSIGNAL);
         ::shutdown(_transport->fd(), SHUT_WR);
     }
     die();
@@ -156,7 +162,8 @@ bool Connection::readAndDeliver() {
         _readNeedsWritable = false;
         if (result.status == IoStatus::Done) {
             progress = true;
-            if (result.bytes < EventLoop::kReadBufferSize && _transport->shortReadMeansDrained() && !_peerHungUp)
+            if (result.bytes < EventLoop::kReadBufferSize && _transport->shortReadMeansDrained() &&
+                !_peerHungUp)
                 _mayRead = false;
             if (_unusedInput.empty()) {
                 deliver(buffer, result.bytes);
@@ -216,7 +223,8 @@ void Connection::deliver(const char* data, size_t size) {
 void Connection::send(std::string_view bytes) {
     if (bytes.empty() || _state == State::Dead) return;
     // Chunks in _output have not been started (the one being written is _front).
-    const bool canAppend = _outputHead < _output.size() && _output.back().size() + bytes.size() <= kCoalesceBytes;
+    const bool canAppend =
+        _outputHead < _output.size() && _output.back().size() + bytes.size() <= kCoalesceBytes;
     if (canAppend) {
         _output.back().append(bytes.data(), bytes.size());
     } else {
@@ -248,7 +256,8 @@ bool Connection::flush() {
             _frontOffset = 0;
             continue;
         }
-        IoResult result = _transport->write(_front.data() + _frontOffset, _front.size() - _frontOffset);
+        IoResult result =
+            _transport->write(_front.data() + _frontOffset, _front.size() - _frontOffset);
         _writeNeedsReadable = false;
         if (result.status == IoStatus::Done) {
             progress = true;
@@ -374,7 +383,8 @@ void Connection::continueClose() {
             _mayRead = false;
             return;
         }
-        if (result.status != IoStatus::Done || _closeMode == CloseMode::Graceful || _peerClosed) return die();
+        if (result.status != IoStatus::Done || _closeMode == CloseMode::Graceful || _peerClosed)
+            return die();
         _state = State::Lingering;
         _lingerBudget = kLingerBytes;
         _closeDeadline = std::min(_closeDeadline, _loop.now() + kLingerMillis);

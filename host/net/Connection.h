@@ -48,8 +48,8 @@ public:
                    // answer before a reset caused by bytes we did not read
     };
 
-    Connection(EventLoop& loop, ConnectionSet& set, uint64_t id, std::unique_ptr<Transport> transport, Peer peer,
-               const FlowLimits& limits);
+    Connection(EventLoop& loop, ConnectionSet& set, uint64_t id,
+               std::unique_ptr<Transport> transport, Peer peer, const FlowLimits& limits);
     ~Connection();
     Connection(const Connection&) = delete;
     Connection& operator=(const Connection&) = delete;
@@ -152,12 +152,12 @@ private:
     bool _handshakeNeedsWritable = false;
     bool _shutdownNeedsReadable = false;
 
-    bool _peerHungUp = false;     // epoll reported the peer's FIN (or an error)
+    bool _peerHungUp = false;  // epoll reported the peer's FIN (or an error)
     bool _inputPaused = false;
-    bool _offerUnused = false;    // _unusedInput must be offered before the next read
+    bool _offerUnused = false;   // _unusedInput must be offered before the next read
     bool _backPressure = false;  // output above the high-water mark
     bool _peerClosed = false;
-    std::string _unusedInput;     // what the session left, offered again next time
+    std::string _unusedInput;  // what the session left, offered again next time
 
     // The output queue. The chunk being written lives in _front, a member of
     // this (never moving) object: a write retried after WantWrite must see the
@@ -165,16 +165,16 @@ private:
     // bytes too when they are short enough for the inline buffer. _output holds
     // the chunks not started yet; sends coalesce into its last one.
     std::string _front;
-    size_t _frontOffset = 0;      // bytes of _front already written
+    size_t _frontOffset = 0;  // bytes of _front already written
     std::vector<std::string> _output;
-    size_t _outputHead = 0;       // index of the next chunk to move into _front
+    size_t _outputHead = 0;  // index of the next chunk to move into _front
     size_t _queued = 0;
 
-    int64_t _deadline = 0;        // what the session asked for
+    int64_t _deadline = 0;  // what the session asked for
     int64_t _writeStallMillis = 0;
-    int64_t _stallDeadline = 0;   // set while output waits for a socket that does not drain
-    int64_t _closeDeadline = 0;   // bounds the close sequence
-    int64_t _timerAt = 0;         // when the armed timer fires (0 = none)
+    int64_t _stallDeadline = 0;  // set while output waits for a socket that does not drain
+    int64_t _closeDeadline = 0;  // bounds the close sequence
+    int64_t _timerAt = 0;        // when the armed timer fires (0 = none)
     EventLoop::TimerId _timer = 0;
     size_t _lingerBudget = 0;
 };

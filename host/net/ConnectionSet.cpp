@@ -14,9 +14,11 @@ ConnectionSet::~ConnectionSet() {
     }
 }
 
-Connection* ConnectionSet::create(std::unique_ptr<Transport> transport, Peer peer, const FlowLimits& limits) {
+Connection* ConnectionSet::create(std::unique_ptr<Transport> transport, Peer peer,
+                                  const FlowLimits& limits) {
     const uint64_t id = _nextId++;
-    auto* connection = new Connection(_loop, *this, id, std::move(transport), std::move(peer), limits);
+    auto* connection =
+        new Connection(_loop, *this, id, std::move(transport), std::move(peer), limits);
     _connections.emplace(id, connection);
     _open.fetch_add(1, std::memory_order_relaxed);
     return connection;

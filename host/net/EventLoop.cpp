@@ -146,7 +146,8 @@ int EventLoop::nextTimeoutMillis() const {
     if (_timers.empty()) return -1;
     int64_t wait = _timers.top().when - monotonicMillis();
     if (wait <= 0) return 0;
-    return wait > std::numeric_limits<int>::max() ? std::numeric_limits<int>::max() : static_cast<int>(wait);
+    return wait > std::numeric_limits<int>::max() ? std::numeric_limits<int>::max()
+                                                  : static_cast<int>(wait);
 }
 
 void EventLoop::runDueTimers() {

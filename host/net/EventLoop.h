@@ -45,7 +45,9 @@ public:
     // that has not run yet is dropped (its captures are destroyed on the
     // thread that destroys the loop).
     void stop();
-    bool inLoopThread() const { return std::this_thread::get_id() == _threadId.load(std::memory_order_relaxed); }
+    bool inLoopThread() const {
+        return std::this_thread::get_id() == _threadId.load(std::memory_order_relaxed);
+    }
 
     // Thread-safe: runs `task` on the loop's thread, in posting order.
     void post(Task task);

@@ -16,14 +16,17 @@ bool splitHostPort(const std::string& hostPort, std::string& host, std::string& 
     size_t colon;
     if (!hostPort.empty() && hostPort.front() == '[') {
         size_t close = hostPort.find(']');
-        if (close == std::string::npos || close + 1 >= hostPort.size() || hostPort[close + 1] != ':') return false;
+        if (close == std::string::npos || close + 1 >= hostPort.size() ||
+            hostPort[close + 1] != ':')
+            return false;
         host = hostPort.substr(1, close - 1);
         colon = close + 1;
     } else {
         colon = hostPort.rfind(':');
         if (colon == std::string::npos) return false;
         host = hostPort.substr(0, colon);
-        if (host.find(':') != std::string::npos) return false;  // a bare IPv6 address needs brackets
+        if (host.find(':') != std::string::npos)
+            return false;  // a bare IPv6 address needs brackets
     }
     port = hostPort.substr(colon + 1);
     return !port.empty();
@@ -51,7 +54,8 @@ uint16_t boundPort(int fd) {
     sockaddr_storage address{};
     socklen_t length = sizeof address;
     if (::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) != 0) return 0;
-    if (address.ss_family == AF_INET6) return ntohs(reinterpret_cast<sockaddr_in6*>(&address)->sin6_port);
+    if (address.ss_family == AF_INET6)
+        return ntohs(reinterpret_cast<sockaddr_in6*>(&address)->sin6_port);
     return ntohs(reinterpret_cast<sockaddr_in*>(&address)->sin_port);
 }
 
@@ -70,11 +74,13 @@ ListeningSocket openListeningSocket(const std::string& hostPort, int backlog) {
     hints.ai_socktype = SOCK_STREAM;
     hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV | (bracketed ? AI_NUMERICHOST : 0);
     addrinfo* found = nullptr;
-    int lookup = ::getaddrinfo(host.empty() ? nullptr : host.c_str(), portText.c_str(), &hints, &found);
+    int lookup =
+        ::getaddrinfo(host.empty() ? nullptr : host.c_str(), portText.c_str(), &hints, &found);
     if (lookup != 0) failListen(hostPort, ::gai_strerror(lookup));
     std::unique_ptr<addrinfo, decltype(&::freeaddrinfo)> addresses(found, &::freeaddrinfo);
 
-    int fd = ::socket(found->ai_family, found->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, found->ai_protocol);
+    int fd = ::socket(found->ai_family, found->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC,
+                      found->ai_protocol);
     if (fd < 0) failListen(hostPort, std::strerror(errno));
     int one = 1;
     if (::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) != 0 ||

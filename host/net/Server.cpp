@@ -6,8 +6,8 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <condition_variable>
 #include <cerrno>
+#include <condition_variable>
 #include <cstring>
 #include <stdexcept>
 
@@ -55,7 +55,8 @@ public:
                 const int error = errno;
                 if (error == EINTR || error == ECONNABORTED || error == EPROTO) continue;
                 if (error == EAGAIN || error == EWOULDBLOCK) return;
-                if (error == EMFILE || error == ENFILE || error == ENOBUFS || error == ENOMEM) rest(error);
+                if (error == EMFILE || error == ENFILE || error == ENOBUFS || error == ENOMEM)
+                    rest(error);
                 return;
             }
             take(fd, address);
@@ -78,19 +79,22 @@ private:
                                                      : std::make_unique<PlainTransport>(fd);
         } catch (const std::exception& e) {
             ::close(fd);
-            _server.log(LogLevel::Error, _listener.spec.name + ": cannot take a connection: " + e.what());
+            _server.log(LogLevel::Error,
+                        _listener.spec.name + ": cannot take a connection: " + e.what());
             return;
         }
         if (!transport) {
             ::close(fd);
             return;
         }
-        Connection* connection = _set.create(std::move(transport), std::move(peer), _server._options.flow);
+        Connection* connection =
+            _set.create(std::move(transport), std::move(peer), _server._options.flow);
         std::unique_ptr<Session> session;
         try {
             session = _listener.spec.makeSession(*connection);
         } catch (const std::exception& e) {
-            _server.log(LogLevel::Error, _listener.spec.name + ": cannot start a session: " + e.what());
+            _server.log(LogLevel::Error,
+                        _listener.spec.name + ": cannot start a session: " + e.what());
         }
         if (!session) {
             connection->abort();
@@ -102,9 +106,9 @@ private:
     // The pending clients stay in the backlog; accepting again at once would
     // find the same shortage and spin.
     void rest(int error) {
-        _server.log(LogLevel::Error,
-                    _listener.spec.name + ": accept on " + _listener.address + ": " + std::strerror(error) +
-                        "; pausing accepts for " + std::to_string(kAcceptBackoff.count()) + " ms");
+        _server.log(LogLevel::Error, _listener.spec.name + ": accept on " + _listener.address +
+                                         ": " + std::strerror(error) + "; pausing accepts for " +
+                                         std::to_string(kAcceptBackoff.count()) + " ms");
         _loop.unwatch(_listener.fd);
         _resting = true;
         _restTimer = _loop.runAfter(kAcceptBackoff, [this] {
@@ -151,7 +155,8 @@ Server::~Server() {
 
 uint16_t Server::listen(const std::string& hostPort, ListenerSpec spec) {
     std::lock_guard<std::mutex> lock(_lifecycle);
-    if (_state != State::Created) throw std::logic_error("net::Server::listen must be called before start()");
+    if (_state != State::Created)
+        throw std::logic_error("net::Server::listen must be called before start()");
     ListeningSocket socket = openListeningSocket(hostPort);
     auto listener = std::make_unique<Listener>();
     listener->fd = socket.fd;
@@ -164,13 +169,14 @@ uint16_t Server::listen(const std::string& hostPort, ListenerSpec spec) {
 
 void Server::start() {
     std::lock_guard<std::mutex> lock(_lifecycle);
-    if (_state != State::Created) throw std::logic_error("net::Server::start called twice or after stop()");
+    if (_state != State::Created)
+        throw std::logic_error("net::Server::start called twice or after stop()");
     for (auto& slot : _loops) {
         for (auto& listener : _listeners) {
             auto acceptor = std::make_unique<Acceptor>(*this, *listener, slot->loop, slot->set);
             if (!acceptor->watch())
-                throw std::runtime_error("cannot listen on " + listener->address + ": epoll_ctl: " +
-                                         std::strerror(errno));
+                throw std::runtime_error("cannot listen on " + listener->address +
+                                         ": epoll_ctl: " + std::strerror(errno));
             slot->acceptors.push_back(std::move(acceptor));
         }
     }
@@ -230,9 +236,9 @@ void Server::stop(std::chrono::milliseconds drain) {
 }
 
 void Server::refuse(int fd, const Listener& listener) {
-    if (!listener.spec.refusal.empty())
-        [[maybe_unused]] ssize_t n = ::send(fd, listener.spec.refusal.data(), listener.spec.refusal.size(),
-                                            MSG_NOSIGNAL | MSG_DONTWAIT);
+    if (!listener.spec.refusal.empty()) [[maybe_unused]]
+        ssize_t n = ::send(fd, listener.spec.refusal.data(), listener.spec.refusal.size(),
+                           MSG_NOSIGNAL | MSG_DONTWAIT);
     ::close(fd);
     _refusedSinceLog.fetch_add(1, std::memory_order_relaxed);
     const int64_t now = monotonicMillis();
@@ -240,8 +246,9 @@ void Server::refuse(int fd, const Listener& listener) {
     if (last != 0 && now - last < _options.refusalLogInterval.count()) return;
     if (!_lastRefusalLog.compare_exchange_strong(last, now)) return;  // another loop logs it
     const size_t refused = _refusedSinceLog.exchange(0);
-    log(LogLevel::Warning, listener.spec.name + ": connection limit of " + std::to_string(_options.maxConnections) +
-                               " reached; refused " + std::to_string(refused) + " connection(s) since the last notice");
+    log(LogLevel::Warning, listener.spec.name + ": connection limit of " +
+                               std::to_string(_options.maxConnections) + " reached; refused " +
+                               std::to_string(refused) + " connection(s) since the last notice");
 }
 
 void Server::log(LogLevel level, const std::string& message) const {

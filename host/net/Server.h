@@ -24,7 +24,6 @@
 
 namespace rportd::net {
 
-
 struct ListenerSpec {
     std::string name;  // for log lines: "API", "ACME challenge"
     // Wraps an accepted socket (owning it). Empty: a plain socket.

@@ -19,6 +19,8 @@ std::string format(int64_t unixSeconds, const char* pattern) {
 
 std::string rfc3339Utc(int64_t unixSeconds) { return format(unixSeconds, "%Y-%m-%dT%H:%M:%SZ"); }
 
-std::string readableUtc(int64_t unixSeconds) { return format(unixSeconds, "%Y-%m-%d %H:%M:%S UTC"); }
+std::string readableUtc(int64_t unixSeconds) {
+    return format(unixSeconds, "%Y-%m-%d %H:%M:%S UTC");
+}
 
 }  // namespace rportd::util
