@@ -227,7 +227,7 @@ void ServerRuntime::start() {
     options.maxRequestBytes = static_cast<size_t>(_cfg.api.max_request_bytes);
     // Room for the descriptors that are not API connections (plugins,
     // databases, log files, the client listener's share later).
-    const uint64_t fileLimit = net::raiseOpenFileLimit().now;
+    const uint64_t fileLimit = files.now;
     options.maxConnections = static_cast<size_t>(fileLimit > 512 ? fileLimit - 256 : fileLimit / 2);
     if (_tlsStore) {
         tls::CertificateStore* store = _tlsStore.get();

@@ -112,24 +112,20 @@ void CertificateSources::refresh(Source& source, bool atStart) {
 }
 
 void CertificateSources::reloadAll() {
-    std::vector<std::shared_ptr<plugin_host::CertBackend>> backends;
-    {
-        std::lock_guard<std::mutex> lock(_mutex);
-        for (auto& source : _sources) backends.push_back(source->backend);
-    }
-    for (auto& backend : backends) {
-        if (backend->canRenew()) {
-            backend->renewNow();
-        }
-    }
-    // Providers without renew_now are asked directly.
     std::vector<Source*> sources;
     {
         std::lock_guard<std::mutex> lock(_mutex);
-        for (auto& source : _sources)
-            if (!source->backend->canRenew()) sources.push_back(source.get());
+        for (auto& source : _sources) sources.push_back(source.get());
     }
-    for (Source* source : sources) refresh(*source, false);
+    // A provider that can re-read reports through cert_changed; one that
+    // cannot is simply asked for its current pair again.
+    for (Source* source : sources) {
+        if (source->backend->canRenew()) {
+            source->backend->renewNow();
+        } else {
+            refresh(*source, false);
+        }
+    }
 }
 
 std::vector<CertificateStatus> CertificateSources::status() const {

@@ -70,39 +70,13 @@ body_bytes=$(wc -c <"$dir/status.json")
 
 # --- nginx, the same body as a static file ----------------------------------------
 ngx=$dir/nginx
-mkdir -p "$ngx/html${STATUS_PATH%/*}" "$ngx/logs" "$ngx/tmp"
+mkdir -p "$ngx/html${STATUS_PATH%/*}"
 cp "$dir/status.json" "$ngx/html$STATUS_PATH"
 chmod -R a+rX "$dir"
-# As status_throughput.sh, but with room for the idle connections.
-cat >"$ngx/nginx.conf" <<NGINX
-worker_processes 1;
-worker_rlimit_nofile 16384;
-daemon off;
-pid $ngx/logs/nginx.pid;
-error_log $ngx/logs/error.log warn;
-events { worker_connections 8192; }
-http {
-    access_log off;
-    client_body_temp_path $ngx/tmp/body;
-    proxy_temp_path $ngx/tmp/proxy;
-    fastcgi_temp_path $ngx/tmp/fastcgi;
-    uwsgi_temp_path $ngx/tmp/uwsgi;
-    scgi_temp_path $ngx/tmp/scgi;
-    keepalive_timeout 65;
-    keepalive_requests 1000000;
-    default_type application/json;
-    server {
-        listen 127.0.0.1:$nginx_port;
-        root $ngx/html;
-    }
-}
-NGINX
-nginx -c "$ngx/nginx.conf" -p "$ngx" -e "$ngx/logs/error.log" >"$ngx/logs/stdout.log" 2>&1 &
-nginx_pid=$!
-bench_track "$nginx_pid" QUIT
-bench_wait_port "$nginx_port" "$nginx_pid"
-mapfile -t nginx_workers < <(pgrep -P "$nginx_pid" || true)
-((${#nginx_workers[@]} == 1)) || bench_die "expected one nginx worker, found ${#nginx_workers[@]}"
+# One worker with room for the idle connections (lib.sh).
+bench_start_nginx "$ngx" "$nginx_port" "    server { listen 127.0.0.1:$nginx_port; root $ngx/html; }"
+nginx_pid=$NGINX_PID
+nginx_workers=("$NGINX_WORKER_PID")
 pids_of[nginx]="$nginx_pid ${nginx_workers[0]}"
 url_of[nginx]="http://127.0.0.1:$nginx_port$STATUS_PATH"
 

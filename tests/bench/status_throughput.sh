@@ -40,35 +40,11 @@ body_bytes=$(wc -c <"$dir/status.json")
 # The file sits at the same URL path; the directory is made world-readable
 # because nginx workers drop to another user when the master runs as root.
 ngx=$dir/nginx
-mkdir -p "$ngx/html${STATUS_PATH%/*}" "$ngx/logs" "$ngx/tmp"
+mkdir -p "$ngx/html${STATUS_PATH%/*}"
 cp "$dir/status.json" "$ngx/html$STATUS_PATH"
 chmod -R a+rX "$dir"
-cat >"$ngx/nginx.conf" <<NGINX
-worker_processes 1;
-daemon off;
-pid $ngx/logs/nginx.pid;
-error_log $ngx/logs/error.log warn;
-events { worker_connections 1024; }
-http {
-    access_log off;
-    client_body_temp_path $ngx/tmp/body;
-    proxy_temp_path $ngx/tmp/proxy;
-    fastcgi_temp_path $ngx/tmp/fastcgi;
-    uwsgi_temp_path $ngx/tmp/uwsgi;
-    scgi_temp_path $ngx/tmp/scgi;
-    keepalive_timeout 65;
-    keepalive_requests 1000000;
-    default_type application/json;
-    server {
-        listen 127.0.0.1:$nginx_port;
-        root $ngx/html;
-    }
-}
-NGINX
-nginx -c "$ngx/nginx.conf" -p "$ngx" -e "$ngx/logs/error.log" >"$ngx/logs/stdout.log" 2>&1 &
-nginx_pid=$!
-bench_track "$nginx_pid" QUIT
-bench_wait_port "$nginx_port" "$nginx_pid"
+bench_start_nginx "$ngx" "$nginx_port" "    server { listen 127.0.0.1:$nginx_port; root $ngx/html; }"
+nginx_pid=$NGINX_PID
 nginx_url="http://127.0.0.1:$nginx_port$STATUS_PATH"
 
 curl -sS -o "$dir/nginx.json" "$nginx_url"
