@@ -88,7 +88,8 @@ std::vector<std::string> WireReader::nameList() {
     size_t start = 0;
     while (true) {
         size_t comma = joined.find(',', start);
-        std::string_view name = joined.substr(start, comma == std::string_view::npos ? comma : comma - start);
+        std::string_view name =
+            joined.substr(start, comma == std::string_view::npos ? comma : comma - start);
         // RFC 4251: names are non-empty and printable US-ASCII without commas.
         if (name.empty()) throw WireError("empty name in a name-list");
         for (char c : name)

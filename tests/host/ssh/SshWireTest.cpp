@@ -17,7 +17,11 @@ class SshWireTest : public CppUnit::TestFixture {
 public:
     void fieldsRoundTrip() {
         WireWriter w;
-        w.byte(7).boolean(true).uint32(0xdeadbeef).uint64(0x0102030405060708ull).string("ssh-userauth");
+        w.byte(7)
+            .boolean(true)
+            .uint32(0xdeadbeef)
+            .uint64(0x0102030405060708ull)
+            .string("ssh-userauth");
         w.nameList({"aes128-gcm@openssh.com", "none"});
         std::string bytes = w.take();
         WireReader r(bytes);
@@ -34,8 +38,10 @@ public:
 
     void mpintFollowsRfc4251Examples() {
         // RFC 4251 §5: 0x80 is encoded as 00 00 00 02 00 80; zero as an empty string.
-        CPPUNIT_ASSERT_EQUAL(std::string("\0\0\0\2\0\x80", 6), WireWriter().mpintFromUnsigned("\x80").take());
-        CPPUNIT_ASSERT_EQUAL(std::string("\0\0\0\0", 4), WireWriter().mpintFromUnsigned(std::string(3, '\0')).take());
+        CPPUNIT_ASSERT_EQUAL(std::string("\0\0\0\2\0\x80", 6),
+                             WireWriter().mpintFromUnsigned("\x80").take());
+        CPPUNIT_ASSERT_EQUAL(std::string("\0\0\0\0", 4),
+                             WireWriter().mpintFromUnsigned(std::string(3, '\0')).take());
         std::string encoded = WireWriter().mpintFromUnsigned(std::string("\0\x09\xa3", 3)).take();
         CPPUNIT_ASSERT_EQUAL(std::string("\0\0\0\2\x09\xa3", 6), encoded);
         WireReader r(encoded);
@@ -46,7 +52,10 @@ public:
     }
 
     void shortFieldsAreRejected() {
-        std::string lying("\0\0\0\x10" "abc", 7);  // claims 16 bytes, has 3
+        std::string lying(
+            "\0\0\0\x10"
+            "abc",
+            7);  // claims 16 bytes, has 3
         WireReader r(lying);
         CPPUNIT_ASSERT_THROW(r.string(), WireError);
         WireReader empty("");
