@@ -212,9 +212,9 @@ size_t FrameDecoder::feed(const char* data, size_t size, FrameSink& sink) {
             }
             case State::Control: {
                 const size_t n = static_cast<size_t>(std::min<uint64_t>(_remaining, size - used));
-                if (_masked) {
+                if (n > 0 && _masked) {
                     unmask(data + used, _control + _controlSize, n, _mask, _maskOffset);
-                } else {
+                } else if (n > 0) {
                     std::memcpy(_control + _controlSize, data + used, n);
                 }
                 _controlSize = static_cast<uint8_t>(_controlSize + n);

@@ -53,7 +53,8 @@ public:
 
     // Parses what it can of [data, data+size) and returns how many bytes it
     // used: all of them unless a sink call returned false or the input broke
-    // the protocol.
+    // the protocol. After a stop, a call even with no bytes delivers what
+    // needs none (the end of a message whose last byte was already used).
     size_t feed(const char* data, size_t size, FrameSink& sink);
 
     // 0 while the input is well-formed; otherwise the close code it earned

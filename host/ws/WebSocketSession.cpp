@@ -44,8 +44,7 @@ void WebSocketSession::report(const char* what) {
             // A failing logger must not take the loop down with it.
         }
     }
-    sendCloseAndFinish(closePayload(close_code::kInternalError),
-                       net::Connection::CloseMode::Linger);
+    startClosing(close_code::kInternalError);
 }
 
 void WebSocketSession::end() {
@@ -63,8 +62,8 @@ void WebSocketSession::end() {
     }
 }
 
-bool WebSocketSession::mayGoOn() const {
-    return open() && !_connection->inputPaused() && !_connection->closing();
+bool WebSocketSession::keepParsing() const {
+    return _state != State::Closed && !_connection->inputPaused() && !_connection->closing();
 }
 
 // ---- net::Session ----
@@ -74,21 +73,27 @@ void WebSocketSession::onOpen(net::Connection& connection) {
     callHandler([&] { _handler->onStart(*this); });
 }
 
-size_t WebSocketSession::onInput(net::Connection&, const char* data, size_t size) {
-    // After a close frame either way nothing the peer sends matters.
-    if (!open()) return size;
+size_t WebSocketSession::onInput(net::Connection& connection, const char* data, size_t size) {
+    if (_state == State::Closed) return size;
     const size_t used = _decoder.feed(data, size, *this);
     if (_decoder.error() != 0) {
-        sendCloseAndFinish(closePayload(_decoder.error()), net::Connection::CloseMode::Linger);
+        // Fail the connection (RFC 6455 7.1.7): the decoder cannot go on, so
+        // there is no waiting for the peer's close frame either.
+        if (open()) {
+            closeNow(closePayload(_decoder.error()), net::Connection::CloseMode::Linger);
+        } else {
+            _state = State::Closed;
+            connection.close(net::Connection::CloseMode::Linger);
+        }
         return size;
     }
-    return open() ? used : size;
+    return _state == State::Closed ? size : used;
 }
 
 void WebSocketSession::onPeerClosed(net::Connection& connection) {
     // The TCP stream ended without a close frame: nothing more can arrive,
     // so the stream is over; what we queued still goes out.
-    if (open()) _state = State::Closing;
+    _state = State::Closed;
     connection.close();
 }
 
@@ -97,8 +102,10 @@ void WebSocketSession::onOutputDrained(net::Connection&) {
 }
 
 void WebSocketSession::onDeadline(net::Connection& connection) {
-    if (!open()) return connection.abort();
-    callHandler([&] { _handler->onDeadline(*this); });
+    if (open()) return callHandler([&] { _handler->onDeadline(*this); });
+    // The peer never answered our close frame.
+    _state = State::Closed;
+    connection.close(net::Connection::CloseMode::Linger);
 }
 
 void WebSocketSession::onShutdownRequested(net::Connection&) {
@@ -122,63 +129,77 @@ void WebSocketSession::write(std::string_view bytes) {
 
 size_t WebSocketSession::queuedBytes() const { return _connection->queuedBytes(); }
 
-void WebSocketSession::pauseInput() { _connection->pauseInput(); }
+void WebSocketSession::pauseInput() {
+    if (open()) _connection->pauseInput();
+}
 
 void WebSocketSession::resumeInput() {
     if (open()) _connection->resumeInput();
 }
 
-void WebSocketSession::closeWith(uint16_t code) {
-    // Linger: the peer may still be sending until it sees our close frame,
-    // and a reset caused by those bytes could destroy the close on its way.
-    sendCloseAndFinish(closePayload(code), net::Connection::CloseMode::Linger);
-}
+void WebSocketSession::closeWith(uint16_t code) { startClosing(code); }
 
 void WebSocketSession::abort() {
     if (_state == State::Closed) return;
-    _state = State::Closing;
+    _state = State::Closed;
     _connection->abort();
 }
 
-void WebSocketSession::sendCloseAndFinish(std::string_view payload,
-                                          net::Connection::CloseMode mode) {
-    if (!open()) return;
-    _state = State::Closing;
+void WebSocketSession::startClosing(uint16_t code) {
+    if (!open() || _connection->closing()) return;
+    _state = State::CloseSent;
     std::string frame;
-    appendFrame(frame, Opcode::Close, payload);
+    appendFrame(frame, Opcode::Close, closePayload(code));
     _connection->send(std::move(frame));
+    // The peer's close frame must be read even if the handler had paused input.
+    _connection->setDeadline(_connection->loop().now() + _options.closeTimeoutMillis);
+    _connection->resumeInput();
+}
+
+void WebSocketSession::closeNow(std::string_view payload, net::Connection::CloseMode mode) {
+    if (_state == State::Closed) return;
+    const bool sendFrame = open();  // in CloseSent ours is out already
+    _state = State::Closed;
+    if (sendFrame) {
+        std::string frame;
+        appendFrame(frame, Opcode::Close, payload);
+        _connection->send(std::move(frame));
+    }
     _connection->close(mode);
 }
 
 // ---- FrameSink ----
 
 bool WebSocketSession::onMessageStart(Opcode op) {
-    if (op == Opcode::Text) {
-        sendCloseAndFinish(closePayload(close_code::kUnsupportedData),
-                           net::Connection::CloseMode::Linger);
-        return false;
+    if (open() && op == Opcode::Text) {
+        // Not a broken peer, only one we cannot serve: a regular close.
+        startClosing(close_code::kUnsupportedData);
     }
-    return true;
+    return keepParsing();
 }
 
 bool WebSocketSession::onMessageData(std::string_view bytes) {
+    // After our close frame the peer's data is read only to reach its close frame.
+    if (!open()) return _state == State::CloseSent;
     callHandler([&] { _handler->onData(*this, bytes); });
-    return mayGoOn();
+    return keepParsing();
 }
 
 bool WebSocketSession::onControl(Opcode op, std::string_view payload) {
-    if (op == Opcode::Ping) {
+    if (op == Opcode::Close) {
+        // The peer's answer to ours (7.1.2), or its own close, echoed with
+        // its code (5.5.1). The peer sends nothing after a close frame, so
+        // the server closes the TCP connection first (7.1.1).
+        closeNow(closePayload(FrameDecoder::closeCode(payload)),
+                 net::Connection::CloseMode::Graceful);
+        return false;
+    }
+    if (op == Opcode::Ping && open()) {
         std::string pong;
         appendFrame(pong, Opcode::Pong, payload);
         _connection->send(std::move(pong));
-    } else if (op == Opcode::Close) {
-        // Echo the peer's code (RFC 6455 5.5.1); the peer has finished
-        // sending, so the server closes the TCP connection first (7.1.1).
-        const uint16_t code = FrameDecoder::closeCode(payload);
-        sendCloseAndFinish(closePayload(code), net::Connection::CloseMode::Graceful);
-        return false;
     }
-    return mayGoOn();
+    return keepParsing();
 }
 
 }  // namespace rportd::ws

@@ -1,9 +1,11 @@
 #pragma once
 // The session a connection runs after a 101 to a WebSocket (ws/Handshake.h):
 // frames in, a byte stream to the StreamHandler it owns; the handler's writes
-// out as binary frames. Pings are answered, a close frame is echoed and the
-// connection closed, and any breach of RFC 6455 (or a text message, which a
-// byte stream has no use for) ends the stream with the matching close code.
+// out as binary frames. Pings are answered; a peer's close frame is echoed
+// and the connection closed; our own close (the handler's, or a text
+// message, which a byte stream has no use for) waits for the peer's answer
+// before closing (RFC 6455 7.1.2); a breach of the framing rules ends the
+// connection at once after a close frame with the matching code.
 //
 // Memory: payload is never collected (FrameDecoder hands it on as it
 // arrives), input is taken as it is offered, and output goes straight into
@@ -24,6 +26,8 @@ namespace rportd::ws {
 struct WebSocketOptions {
     // The largest data message a peer may send (1009 beyond it).
     uint64_t maxMessageBytes = 1 << 20;
+    // How long our close frame waits for the peer's before we close anyway.
+    int64_t closeTimeoutMillis = 5000;
     // Where a handler's exception is reported (the stream then closes with 1011).
     std::function<void(const std::string&)> errorLog;
 };
@@ -57,10 +61,13 @@ private:
     bool onMessageEnd() override { return true; }  // a byte stream has no message boundaries
     bool onControl(Opcode op, std::string_view payload) override;
 
-    // Sends a close frame and closes the connection; the stream is over.
-    void sendCloseAndFinish(std::string_view payload, net::Connection::CloseMode mode);
+    // Our close frame, then the peer's is awaited (input goes on, unused).
+    void startClosing(uint16_t code);
+    // Our close frame (or the echo of the peer's), then the TCP close.
+    void closeNow(std::string_view payload, net::Connection::CloseMode mode);
     bool open() const { return _state == State::Open; }
-    bool mayGoOn() const;
+    // Whether the decoder should go on with the input it has.
+    bool keepParsing() const;
     // Runs a handler call: catches what it throws, and delivers onEnd once
     // the outermost call returns.
     template <typename F>
@@ -68,7 +75,11 @@ private:
     void report(const char* what);
     void end();
 
-    enum class State : uint8_t { Open, Closing, Closed };
+    enum class State : uint8_t {
+        Open,
+        CloseSent,  // our close frame is out; the peer's has not come yet
+        Closed,     // the connection is closing or gone
+    };
 
     std::unique_ptr<StreamHandler> _handler;
     const WebSocketOptions& _options;
