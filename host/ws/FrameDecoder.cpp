@@ -11,6 +11,12 @@ namespace {
 // size; one buffer per thread, so a connection owns none.
 constexpr size_t kScratchSize = 16384;
 
+// Bits of FrameDecoder::_pending: events a frame header owes the sink. They
+// are kept, rather than sent straight away, so that a sink that stops at the
+// first still gets the second at the next feed().
+constexpr uint8_t kStartPending = 1;
+constexpr uint8_t kTooBigPending = 2;
+
 char* scratch() {
     static thread_local char buffer[kScratchSize];
     return buffer;
@@ -142,9 +148,17 @@ bool FrameDecoder::parseHeader() {
         _state = State::Control;
         return true;
     }
-    if (_opcode != Opcode::Continuation) _messageBytes = 0;
-    if (length > _limits.maxMessageBytes - _messageBytes) return fail(close_code::kTooBig);
-    _messageBytes += length;
+    if (_opcode != Opcode::Continuation) {
+        _inMessage = true;
+        _skipping = false;
+        _messageBytes = 0;
+        _pending |= kStartPending;
+    }
+    if (!_skipping && length > _limits.maxMessageBytes - _messageBytes) {
+        _skipping = true;
+        _pending |= kTooBigPending;
+    }
+    if (!_skipping) _messageBytes += length;
     _state = State::Data;
     return true;
 }
@@ -178,26 +192,40 @@ size_t FrameDecoder::feed(const char* data, size_t size, FrameSink& sink) {
                     }
                 }
                 if (_headerSize < need) return used;
-                const bool startsMessage =
-                    (_header[0] & 0x0F) == static_cast<uint8_t>(Opcode::Text) ||
-                    (_header[0] & 0x0F) == static_cast<uint8_t>(Opcode::Binary);
                 if (!parseHeader()) return used;
-                if (startsMessage) {
-                    _inMessage = true;
-                    if (!sink.onMessageStart(_opcode)) return used;
-                }
                 break;
             }
             case State::Data: {
+                if (_pending & kStartPending) {
+                    _pending &= static_cast<uint8_t>(~kStartPending);
+                    if (!sink.onMessageStart(_opcode)) return used;
+                    break;
+                }
+                if (_pending & kTooBigPending) {
+                    _pending &= static_cast<uint8_t>(~kTooBigPending);
+                    if (!sink.onMessageTooBig()) return used;
+                    break;
+                }
                 if (_remaining == 0) {
                     _state = State::Header;
                     if (_fin) {
                         _inMessage = false;
+                        if (_skipping) {
+                            _skipping = false;
+                            break;
+                        }
                         if (!sink.onMessageEnd()) return used;
                     }
                     break;
                 }
                 if (used == size) return used;
+                if (_skipping) {
+                    const size_t n =
+                        static_cast<size_t>(std::min<uint64_t>(_remaining, size - used));
+                    used += n;
+                    _remaining -= n;
+                    break;
+                }
                 const size_t n = static_cast<size_t>(
                     std::min<uint64_t>(_remaining, std::min(size - used, kScratchSize)));
                 const char* bytes = data + used;

@@ -11,9 +11,11 @@
 // The decoder checks the framing rules (RFC 6455 5.2-5.5): no RSV bits (no
 // extension is ever negotiated), known opcodes, masking when required,
 // control frames short and unfragmented, continuation frames only inside a
-// fragmented message, a well-formed close payload, and the configured bound
-// on a message's size. A violation stops it for good; error() then names the
-// close code to send.
+// fragmented message and a well-formed close payload. A violation stops it
+// for good; error() then names the close code to send. A message beyond the
+// configured size is not a violation of framing: it is reported once and the
+// rest of it skipped, so the decoder stays in step and the peer's answer to
+// our close frame can still be read.
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
@@ -23,8 +25,8 @@
 namespace rportd::ws {
 
 struct DecoderLimits {
-    // A data message (all its frames together) longer than this ends the
-    // stream with 1009; so does a single frame announcing more.
+    // A data message (all its frames together) longer than this is refused
+    // (FrameSink::onMessageTooBig) as soon as a frame header announces it.
     uint64_t maxMessageBytes = 1 << 20;
     // Clients must mask every frame (RFC 6455 5.1); a server's frames are not masked.
     bool requireMask = true;
@@ -42,6 +44,10 @@ public:
     virtual bool onMessageData(std::string_view bytes) = 0;
     // The final frame of the message is complete.
     virtual bool onMessageEnd() = 0;
+    // The current message would exceed DecoderLimits::maxMessageBytes (the
+    // caller closes with 1009). Nothing more of it is handed out: its
+    // remaining payload is skipped, and no onMessageEnd follows.
+    virtual bool onMessageTooBig() = 0;
     // A complete control frame (Ping, Pong or Close), payload unmasked. A
     // close payload has been checked (FrameDecoder::closeCode reads it).
     virtual bool onControl(Opcode op, std::string_view payload) = 0;
@@ -58,7 +64,7 @@ public:
     size_t feed(const char* data, size_t size, FrameSink& sink);
 
     // 0 while the input is well-formed; otherwise the close code it earned
-    // (1002 protocol error, 1007 a close reason that is not UTF-8, 1009 too big).
+    // (1002 protocol error, 1007 a close reason that is not UTF-8).
     uint16_t error() const { return _error; }
 
     // The status code of a checked close payload (1005 when it has none) and its reason.
@@ -91,6 +97,8 @@ private:
 
     // The message being read.
     bool _inMessage = false;  // a data message has started and not ended
+    bool _skipping = false;   // the message is too big: its payload is dropped
+    uint8_t _pending = 0;     // events due before the payload (kStartPending, kTooBigPending)
     uint64_t _messageBytes = 0;
 
     // A control frame's payload, collected whole (it is at most 125 bytes).

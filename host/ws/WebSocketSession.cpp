@@ -178,6 +178,13 @@ bool WebSocketSession::onMessageStart(Opcode op) {
     return keepParsing();
 }
 
+bool WebSocketSession::onMessageTooBig() {
+    // The decoder skips the rest of the message, so the peer's answer to
+    // our close frame can still be read behind it.
+    if (open()) startClosing(close_code::kTooBig);
+    return keepParsing();
+}
+
 bool WebSocketSession::onMessageData(std::string_view bytes) {
     // After our close frame the peer's data is read only to reach its close frame.
     if (!open()) return _state == State::CloseSent;

@@ -3,7 +3,8 @@
 // frames in, a byte stream to the StreamHandler it owns; the handler's writes
 // out as binary frames. Pings are answered; a peer's close frame is echoed
 // and the connection closed; our own close (the handler's, or a text
-// message, which a byte stream has no use for) waits for the peer's answer
+// message, which a byte stream has no use for, or one beyond the size
+// bound) waits for the peer's answer
 // before closing (RFC 6455 7.1.2); a breach of the framing rules ends the
 // connection at once after a close frame with the matching code.
 //
@@ -59,6 +60,7 @@ private:
     bool onMessageStart(Opcode op) override;
     bool onMessageData(std::string_view bytes) override;
     bool onMessageEnd() override { return true; }  // a byte stream has no message boundaries
+    bool onMessageTooBig() override;
     bool onControl(Opcode op, std::string_view payload) override;
 
     // Our close frame, then the peer's is awaited (input goes on, unused).

@@ -1,6 +1,7 @@
 // The frame decoder and encoder on RFC 6455's own examples (5.7), fed whole
 // and one byte at a time, and every framing rule the decoder enforces, each
-// with the close code it earns.
+// with the close code it earns; a message beyond the size bound is reported
+// and skipped.
 #include <cppunit/extensions/HelperMacros.h>
 
 #include <string>
@@ -36,6 +37,7 @@ public:
         return note("data:" + std::string(bytes.substr(0, 16)));
     }
     bool onMessageEnd() override { return note("end"); }
+    bool onMessageTooBig() override { return note("toobig"); }
     bool onControl(Opcode op, std::string_view payload) override {
         const char* name = op == Opcode::Ping ? "ping:" : op == Opcode::Pong ? "pong:" : "close:";
         return note(name + std::string(payload));
@@ -126,7 +128,7 @@ class FrameCodecTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(unknownOpcodesAre1002);
     CPPUNIT_TEST(badControlFramesAre1002);
     CPPUNIT_TEST(continuationRulesAre1002);
-    CPPUNIT_TEST(oversizeIs1009);
+    CPPUNIT_TEST(oversizeIsReportedAndSkipped);
     CPPUNIT_TEST(badClosePayloads);
     CPPUNIT_TEST(errorIsFinal);
     CPPUNIT_TEST_SUITE_END();
@@ -343,28 +345,47 @@ public:
                            masked(Opcode::Continuation, "c")));
     }
 
-    void oversizeIs1009() {
+    void oversizeIsReportedAndSkipped() {
         DecoderLimits limits;
         limits.maxMessageBytes = 1000;
         const std::vector<std::string> fits{"start:2", "data:" + std::string(16, 'a'), "end"};
         CPPUNIT_ASSERT(fits == decodeWhole(masked(Opcode::Binary, std::string(1000, 'a')), limits));
-        // Refused at its header: none of the payload is handed out.
+        // Reported at its header, before any payload.
+        {
+            FrameDecoder decoder(limits);
+            RecordingSink sink;
+            std::string header;
+            const MaskKey key{1, 2, 3, 4};
+            appendFrameHeader(header, Opcode::Binary, 1001, true, &key);
+            decoder.feed(header.data(), header.size(), sink);
+            const std::vector<std::string> expected{"start:2", "toobig"};
+            CPPUNIT_ASSERT(expected == sink.events);
+        }
+        // Its payload is skipped, whatever the split, and the frames behind
+        // it (the peer's close) are read as usual.
+        const std::string stream = masked(Opcode::Binary, std::string(1500, 'a')) +
+                                   masked(Opcode::Close, closePayload(1009));
+        const std::vector<std::string> skipped{"start:2", "toobig", "close:" + closePayload(1009)};
+        CPPUNIT_ASSERT(skipped == decodeWhole(stream, limits));
+        CPPUNIT_ASSERT(skipped == decodeBytewise(stream, limits));
+        // The bound is on the whole message, not only a frame; the frames
+        // after the one that broke it are skipped too.
+        const std::string fragmented =
+            masked(Opcode::Binary, std::string(600, 'a'), false) +
+            masked(Opcode::Continuation, std::string(401, 'b'), false) + masked(Opcode::Ping, "p") +
+            masked(Opcode::Continuation, "c") + masked(Opcode::Binary, "next");
+        const std::vector<std::string> partly{
+            "start:2", "data:" + std::string(16, 'a'), "toobig", "ping:p", "start:2", "data:next",
+            "end"};
+        CPPUNIT_ASSERT(partly == decodeWhole(fragmented, limits));
+        // Huge lengths do not overflow the check.
         FrameDecoder decoder(limits);
         RecordingSink sink;
         std::string header;
         const MaskKey key{1, 2, 3, 4};
-        appendFrameHeader(header, Opcode::Binary, 1001, true, &key);
-        decoder.feed(header.data(), header.size(), sink);
-        CPPUNIT_ASSERT_EQUAL(1009, static_cast<int>(decoder.error()));
-        CPPUNIT_ASSERT(sink.events.empty());
-        // The bound is on the whole message, not only a frame.
-        CPPUNIT_ASSERT_EQUAL(1009, errorFor(masked(Opcode::Binary, std::string(600, 'a'), false) +
-                                                masked(Opcode::Continuation, std::string(401, 'b')),
-                                            limits));
-        // Huge lengths do not overflow the check.
-        header.clear();
         appendFrameHeader(header, Opcode::Binary, (uint64_t(1) << 63) - 1, true, &key);
-        CPPUNIT_ASSERT_EQUAL(1009, errorFor(header, limits));
+        decoder.feed(header.data(), header.size(), sink);
+        CPPUNIT_ASSERT_EQUAL(std::string("toobig"), sink.events.back());
         // A 64-bit length with the top bit set is not a length at all.
         CPPUNIT_ASSERT_EQUAL(
             1002, errorFor(bytes({0x82, 0xFF, 0x80, 0, 0, 0, 0, 0, 0, 0, 1, 2, 3, 4}), limits));

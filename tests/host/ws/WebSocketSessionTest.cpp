@@ -251,6 +251,9 @@ public:
         appendFrameHeader(header, Opcode::Binary, 1001, true, &key);
         client.send(header);
         expectClose(client, 1009);
+        // Its payload is skipped; the client's close behind it ends the stream.
+        std::string rest(1001, 'z');
+        client.send(rest + clientFrame(Opcode::Close, closePayload(1009)));
         CPPUNIT_ASSERT(client.waitForClose(3000));
         CPPUNIT_ASSERT_EQUAL(size_t(1000), server.log->received());
     }
