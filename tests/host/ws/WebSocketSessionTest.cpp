@@ -2,7 +2,7 @@
 // socket client that writes frames byte for byte: the upgrade with the
 // client's first bytes in the same packet (inline and on the pool), the echo
 // of a byte stream, pings, both closing handshakes (and ours timing out), every protocol error's
-// close code, handler closes, aborts and exceptions, incremental delivery
+// close code, handler closes, pauses, deadlines, aborts and exceptions, incremental delivery
 // of a large frame, and the server stopping.
 #include <cppunit/extensions/HelperMacros.h>
 
@@ -70,6 +70,8 @@ class WebSocketSessionTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(oversizeFrameCloses1009);
     CPPUNIT_TEST(handlerCloseSends1000);
     CPPUNIT_TEST(unansweredCloseTimesOut);
+    CPPUNIT_TEST(pausedInputWaitsForResume);
+    CPPUNIT_TEST(deadlineReachesTheHandler);
     CPPUNIT_TEST(handlerAbortDropsTheConnection);
     CPPUNIT_TEST(handlerExceptionCloses1011);
     CPPUNIT_TEST(peerHangUpEndsTheStream);
@@ -271,14 +273,13 @@ public:
         const auto sent = std::chrono::steady_clock::now();
         client.send(clientFrame(Opcode::Close, closePayload(1000)));
         CPPUNIT_ASSERT(client.waitForClose(3000));
-        CPPUNIT_ASSERT(std::chrono::steady_clock::now() - sent < std::chrono::milliseconds(500));
+        CPPUNIT_ASSERT(std::chrono::steady_clock::now() - sent < std::chrono::milliseconds(800));
         CPPUNIT_ASSERT(eventually([&] { return server.log->count("end") == 1; }));
         CPPUNIT_ASSERT_EQUAL(size_t(5), server.log->received());
     }
 
     void unansweredCloseTimesOut() {
-        WsServer server;
-        server.wsOptions.closeTimeoutMillis = 200;
+        WsServer server(1 << 20, false, "", /*closeTimeoutMillis=*/200);
         RawClient client(server.port);
         upgrade(client);
         const auto start = std::chrono::steady_clock::now();
@@ -289,6 +290,29 @@ public:
         CPPUNIT_ASSERT(waited >= std::chrono::milliseconds(150));
         CPPUNIT_ASSERT(waited < std::chrono::milliseconds(2000));
         CPPUNIT_ASSERT(eventually([&] { return server.log->count("end") == 1; }));
+    }
+
+    void pausedInputWaitsForResume() {
+        WsServer server;
+        RawClient client(server.port);
+        upgrade(client);
+        client.send(clientFrame(Opcode::Binary, "pause") + clientFrame(Opcode::Binary, "abc"));
+        CPPUNIT_ASSERT(eventually([&] { return server.log->received() == 5; }));
+        std::this_thread::sleep_for(std::chrono::milliseconds(60));
+        CPPUNIT_ASSERT_EQUAL(size_t(5), server.log->received());  // still held back
+        CPPUNIT_ASSERT_EQUAL(std::string("abc"), readStream(client, 3));
+        CPPUNIT_ASSERT_EQUAL(size_t(8), server.log->received());
+    }
+
+    void deadlineReachesTheHandler() {
+        WsServer server;
+        RawClient client(server.port);
+        upgrade(client);
+        client.send(clientFrame(Opcode::Binary, "deadline"));
+        expectClose(client, 1000);  // EchoHandler closes when its deadline passes
+        CPPUNIT_ASSERT_EQUAL(size_t(1), server.log->count("deadline"));
+        client.send(clientFrame(Opcode::Close, closePayload(1000)));
+        CPPUNIT_ASSERT(client.waitForClose(3000));
     }
 
     void handlerAbortDropsTheConnection() {

@@ -14,6 +14,7 @@
 
 #include "../http/RawClient.h"
 #include "http/HttpServer.h"
+#include "net/ConnectionSet.h"
 #include "ws/FrameEncoder.h"
 #include "ws/Handshake.h"
 #include "ws/WebSocketSession.h"
@@ -109,7 +110,8 @@ struct StreamLog {
 };
 
 // Echoes every byte as it comes; a few magic inputs make it act instead:
-// "close" closes the stream, "abort" drops it, "throw" throws.
+// "close" closes the stream, "abort" drops it, "throw" throws, "pause"
+// holds input back for 300 ms, "deadline" sets one 50 ms ahead.
 class EchoHandler : public StreamHandler {
 public:
     explicit EchoHandler(std::shared_ptr<StreamLog> log) : _log(std::move(log)) {}
@@ -124,6 +126,11 @@ public:
         if (bytes == "close") return stream.close();
         if (bytes == "abort") return stream.abort();
         if (bytes == "throw") throw std::runtime_error("asked to throw");
+        if (bytes == "pause") return pauseFor(stream, std::chrono::milliseconds(300));
+        if (bytes == "deadline") {
+            net::Connection& connection = stream.connection();
+            return connection.setDeadline(connection.loop().now() + 50);
+        }
         stream.write(bytes);
     }
     void onWritable(ByteStream&) override { _log->note("writable"); }
@@ -138,6 +145,16 @@ public:
     void onEnd() override { _log->note("end"); }
 
 private:
+    // Holds input back for a while, as a handler waiting for its other side would.
+    void pauseFor(ByteStream& stream, std::chrono::milliseconds delay) {
+        stream.pauseInput();
+        net::ConnectionRef ref(stream.connection());
+        ByteStream* target = &stream;  // lives as long as the connection; post checks that
+        stream.connection().loop().runAfter(delay, [ref, target] {
+            ref.post([target](net::Connection&) { target->resumeInput(); });
+        });
+    }
+
     std::shared_ptr<StreamLog> _log;
 };
 
@@ -145,11 +162,13 @@ private:
 // run by EchoHandler (inline on the loop, or on the blocking pool).
 class WsServer {
 public:
+    // The options are set before the loops start: sessions read them on the loop threads.
     explicit WsServer(uint64_t maxMessageBytes = 1 << 20, bool onPool = false,
-                      const std::string& echoProtocol = "")
+                      const std::string& echoProtocol = "", int64_t closeTimeoutMillis = 5000)
         : _protocol(echoProtocol),
           server(serverOptions(), poolHandler(onPool), inlineHandler(onPool)) {
         wsOptions.maxMessageBytes = maxMessageBytes;
+        wsOptions.closeTimeoutMillis = closeTimeoutMillis;
         wsOptions.errorLog = [log = _errors](const std::string& line) {
             std::lock_guard<std::mutex> lock(log->mutex);
             log->lines.push_back(line);
