@@ -60,8 +60,10 @@ public:
         stream.closeWith(close_code::kGoingAway);
     }
     // The stream is over: the peer closed, the protocol broke, the handler
-    // closed it or the connection died. The last call; never made from
-    // inside another of these calls (it follows when that one returns).
+    // closed it or the connection died. The last call, after which the
+    // ByteStream must not be touched. Never made from inside another of
+    // these calls (it follows when that one returns); an abort() from the
+    // handler's own posted work, though, delivers it before returning.
     virtual void onEnd() {}
 };
 
