@@ -8,6 +8,12 @@ packages=(
   libcppunit-dev clang libc++-dev libc++abi-dev
   mariadb-server pebble certbot wrk nginx testssl.sh
 )
+# Node.js runs the real protocol peers of the tests (tests/peers/node). A
+# machine that already has node and npm (from another source) keeps them:
+# Debian's npm package would conflict with a Node.js that bundles its own.
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+  packages+=(nodejs npm)
+fi
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -19,4 +25,15 @@ if ((${#missing[@]})); then
   # Services such as mariadb and nginx are installed but not started: the
   # tests start their own throwaway instances on loopback.
   $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+# The peers' npm packages, at the versions package-lock.json pins; again
+# only when that lock changed since the last install (a stamp in
+# node_modules). Optional native add-ons (ssh2's and cpu-features' speed-ups)
+# and install scripts are skipped: building them would fetch Node headers
+# from outside the registry, and the peers work without them.
+peers="$(cd "$(dirname "$0")/../tests/peers/node" && pwd)"
+if ! cmp -s "$peers/package-lock.json" "$peers/node_modules/.rportd-installed-lock"; then
+  (cd "$peers" && npm ci --no-audit --no-fund --omit=optional --ignore-scripts)
+  cp "$peers/package-lock.json" "$peers/node_modules/.rportd-installed-lock"
 fi
