@@ -93,9 +93,9 @@ public:
     void reportsEveryProblemWithTheOriginalWording() {
         auto e = problems("filter[name]=x&filter[id][gt]=1&sort=-id&page[limit]=ten&page[offset]=x1");
         CPPUNIT_ASSERT_EQUAL(size_t(5), e.size());
-        CPPUNIT_ASSERT_EQUAL(std::string("unsupported filter field 'filter[name]'"), e[0].title);
-        CPPUNIT_ASSERT_EQUAL(std::string("unsupported filter field 'filter[id][gt]'"), e[1].title);
-        CPPUNIT_ASSERT_EQUAL(std::string("unsupported sort field 'id'"), e[2].title);
+        CPPUNIT_ASSERT_EQUAL(std::string("unsupported sort field 'id'"), e[0].title);
+        CPPUNIT_ASSERT_EQUAL(std::string("unsupported filter field 'filter[name]'"), e[1].title);
+        CPPUNIT_ASSERT_EQUAL(std::string("unsupported filter field 'filter[id][gt]'"), e[2].title);
         CPPUNIT_ASSERT_EQUAL(std::string("pagination limit must be a number"), e[3].title);
         CPPUNIT_ASSERT_EQUAL(std::string("strconv.Atoi: parsing \"ten\": invalid syntax"), e[3].detail);
         CPPUNIT_ASSERT_EQUAL(std::string("pagination offset must be a number"), e[4].title);
