@@ -40,9 +40,9 @@ const char* const kSchema[] = {
     "ALTER TABLE stored_tunnels ADD further_options TEXT",
     // golang-migrate's bookkeeping: the original migrates a file only when
     // this says it is older than version 3.
-    "CREATE TABLE IF NOT EXISTS schema_migrations (version uint64,dirty bool)",
-    "CREATE UNIQUE INDEX IF NOT EXISTS version_unique ON schema_migrations (version)",
-    "DELETE FROM schema_migrations",
+    "DROP TABLE IF EXISTS schema_migrations",
+    "CREATE TABLE schema_migrations (version uint64,dirty bool)",
+    "CREATE UNIQUE INDEX version_unique ON schema_migrations (version)",
     "INSERT INTO schema_migrations (version, dirty) VALUES (3, 'false')",
 };
 
