@@ -2,23 +2,22 @@
 
 #include <Poco/File.h>
 #include <Poco/Logger.h>
-
-#include <rport/plugin.h>
-
 #include <openssl/ssl.h>
+#include <rport/plugin.h>
 
 #include <ctime>
 #include <set>
 #include <stdexcept>
 
 #include "api/handlers/ClientsAuthHandlers.h"
+#include "api/handlers/ClientsHandlers.h"
 #include "api/handlers/StatusHandler.h"
 #include "app/PasswordHashing.h"
 #include "app/PluginDirectory.h"
 #include "config/UrlCheck.h"
 #include "net/FileLimit.h"
-#include "tls/TlsTransport.h"
 #include "plugin_host/BackendError.h"
+#include "tls/TlsTransport.h"
 #include "util/TimeText.h"
 #include "util/Version.h"
 
@@ -50,13 +49,12 @@ ServerRuntime::~ServerRuntime() {
     }
 }
 
-std::shared_ptr<plugin_host::AuthBackend> ServerRuntime::createAuth(const char* kind,
-                                                                    const config::PluginSelection& sel,
-                                                                    bool createTables) {
+std::shared_ptr<plugin_host::AuthBackend> ServerRuntime::createAuth(
+    const char* kind, const config::PluginSelection& sel, bool createTables) {
     if (!_registry->find(kind, sel.plugin))
-        throw plugin_host::BackendError(std::string(kind) + " plugin \"" + sel.plugin + "\" (selected by " + sel.origin +
-                                        ") is not loaded; " + kind + " plugins available: " +
-                                        joined(_registry->names(kind)));
+        throw plugin_host::BackendError(
+            std::string(kind) + " plugin \"" + sel.plugin + "\" (selected by " + sel.origin +
+            ") is not loaded; " + kind + " plugins available: " + joined(_registry->names(kind)));
     plugin_host::Settings settings = sel.settings;
     // Stores that keep credentials in a database understand create_tables;
     // others ignore settings they do not know.
@@ -69,18 +67,31 @@ void ServerRuntime::prepare(bool createTables) {
     try {
         Poco::File(_cfg.server.data_dir).createDirectories();
     } catch (const Poco::Exception& e) {
-        throw std::runtime_error("failed to create data dir " + _cfg.server.data_dir + ": " + e.displayText());
+        throw std::runtime_error("failed to create data dir " + _cfg.server.data_dir + ": " +
+                                 e.displayText());
     }
 
-    _services = std::make_unique<plugin_host::HostServices>(plugin_host::HostOptions{_cfg.server.data_dir});
+    // The clients the server knows, before anything can connect or ask.
+    // A clients.db that cannot be read stops the start (naming the file):
+    // starting empty would drop every client without a word.
+    clients::RegistryOptions registryOptions;
+    if (_cfg.server.purge_disconnected_clients)
+        registryOptions.keepDisconnected = _cfg.server.keep_disconnected_clients;
+    _clients = std::make_unique<clients::ClientRegistry>(registryOptions);
+    _clients->open(_cfg.server.data_dir + "/clients.db", _cfg.server.sqlite_wal);
+
+    _services =
+        std::make_unique<plugin_host::HostServices>(plugin_host::HostOptions{_cfg.server.data_dir});
     _registry = std::make_unique<plugin_host::PluginRegistry>(*_services);
     const std::string dir = _cfg.plugins.dir.empty() ? defaultPluginDirectory() : _cfg.plugins.dir;
     plugin_host::LoadReport report = _registry->loadDirectory(dir);
     if (report.directoryMissing || report.directoryRefused) {
-        std::string why = report.failures.empty() ? "it does not exist" : report.failures.back().reason;
+        std::string why =
+            report.failures.empty() ? "it does not exist" : report.failures.back().reason;
         throw std::runtime_error("plugin directory " + dir + " cannot be used: " + why);
     }
-    log.debug("plugins loaded from %s: %z accepted, %z refused", dir, report.loaded.size(), report.failures.size());
+    log.debug("plugins loaded from %s: %z accepted, %z refused", dir, report.loaded.size(),
+              report.failures.size());
 
     const auto& plugins = _cfg.plugins;
     // Before anything connects anywhere: a config that asks for HTTPS must
@@ -98,15 +109,18 @@ void ServerRuntime::prepare(bool createTables) {
     if (auto c = _clientAuth.get()) selected.emplace(RPORT_KIND_CLIENT_AUTH, c->name());
     if (auto a = _apiAuth.get()) selected.emplace(RPORT_KIND_API_AUTH, a->name());
     if (_certSources)
-        for (const auto& c : _certSources->status()) selected.emplace(RPORT_KIND_CERT_PROVIDER, c.provider);
+        for (const auto& c : _certSources->status())
+            selected.emplace(RPORT_KIND_CERT_PROVIDER, c.provider);
     _registry->retainOnly(selected);
 
     if (plugins.tunnel_cert)
         log.warning("the tunnel proxy is not available in this rportd build yet; %s is ignored",
                     plugins.tunnel_cert->origin);
     if (plugins.client_auth && plugins.client_auth->plugin == "static")
-        log.warning("client authentication uses a single static credential ([server] auth); every client shares "
-                    "it and none can be revoked alone. Prefer auth_file or auth_table in production.");
+        log.warning(
+            "client authentication uses a single static credential ([server] auth); every client "
+            "shares "
+            "it and none can be revoked alone. Prefer auth_file or auth_table in production.");
 }
 
 void ServerRuntime::prepareTls() {
@@ -115,7 +129,10 @@ void ServerRuntime::prepareTls() {
         std::string why = "cert-provider plugin \"" + sel.plugin + "\" (selected by " + sel.origin +
                           ") is not loaded; cert-provider plugins available: " +
                           joined(_registry->names(RPORT_KIND_CERT_PROVIDER));
-        if (sel.plugin == "acme") why += ". The built-in ACME client is not part of this build yet: use cert_file and key_file, or certbot";
+        if (sel.plugin == "acme")
+            why +=
+                ". The built-in ACME client is not part of this build yet: use cert_file and "
+                "key_file, or certbot";
         throw std::runtime_error(why);
     }
     plugin_host::Settings settings = sel.settings;
@@ -132,7 +149,8 @@ void ServerRuntime::prepareTls() {
     // Before OpenSSL initialises itself implicitly: no openssl.cnf (the TLS
     // policy is ours, not the system's) and only the TLS error strings (the
     // reasons a handshake fails), not libcrypto's whole table: 0.3 MB less.
-    OPENSSL_init_ssl(OPENSSL_INIT_NO_LOAD_CONFIG | OPENSSL_INIT_NO_LOAD_CRYPTO_STRINGS | OPENSSL_INIT_LOAD_SSL_STRINGS,
+    OPENSSL_init_ssl(OPENSSL_INIT_NO_LOAD_CONFIG | OPENSSL_INIT_NO_LOAD_CRYPTO_STRINGS |
+                         OPENSSL_INIT_LOAD_SSL_STRINGS,
                      nullptr);
     tls::TlsPolicy policy;
     policy.minVersion = _cfg.api.tls_min.empty() ? "1.2" : _cfg.api.tls_min;
@@ -145,7 +163,8 @@ void ServerRuntime::prepareTls() {
     std::string expectedHost;
     if (!_cfg.api.base_url.empty()) {
         std::string error;
-        if (auto url = config::parseUrl(_cfg.api.base_url, error)) expectedHost = config::hostWithoutPort(url->host);
+        if (auto url = config::parseUrl(_cfg.api.base_url, error))
+            expectedHost = config::hostWithoutPort(url->host);
     }
     _certSources = std::make_unique<certs::CertificateSources>(*_tlsStore);
     _certSources->add("api", std::move(backend), expectedHost);
@@ -158,7 +177,8 @@ api::StatusInfo ServerRuntime::statusInfo() const {
     info.pairingUrl = _cfg.server.pairing_url;
     if (auto clientAuth = _clientAuth.get()) {
         info.clientsAuthSource = authSourceName(clientAuth->name());
-        info.clientsAuthMode = (clientAuth->writable() && _cfg.server.auth_write) ? "Read Write" : "Read Only";
+        info.clientsAuthMode =
+            (clientAuth->writable() && _cfg.server.auth_write) ? "Read Write" : "Read Only";
     }
     if (auto apiAuth = _apiAuth.get()) info.usersAuthSource = authSourceName(apiAuth->name());
     info.tunnelHost = _cfg.server.tunnel_host;
@@ -193,10 +213,11 @@ void ServerRuntime::start() {
     // Every connection is a descriptor: a soft limit of 1024 would cap the
     // server at about a thousand clients.
     const net::FileLimit files = net::raiseOpenFileLimit();
-    Poco::Logger::get("server").information("open file limit: " + std::to_string(files.now) + " (was " +
-                                            std::to_string(files.before) + ", hard limit " +
-                                            std::to_string(files.hard) + ")");
+    Poco::Logger::get("server").information("open file limit: " + std::to_string(files.now) +
+                                            " (was " + std::to_string(files.before) +
+                                            ", hard limit " + std::to_string(files.hard) + ")");
     if (_cfg.server.acme_http_port > 0) startChallengeListener();
+    startPurging();
     if (_cfg.api.address.empty()) {
         Poco::Logger::get("server").information("API disabled: [api] address is empty");
         return;
@@ -204,9 +225,10 @@ void ServerRuntime::start() {
     api::addStatusRoute(
         _router, [this] { return statusInfo(); },
         [this] {
-            auto c = _clients.counts();
+            auto c = _clients->counts();
             return api::ClientCounts{c.connected, c.disconnected};
         });
+    api::addClientsRoutes(_router, *_clients);
     if (_clientAuth) {
         _clientAuthStore = std::make_unique<PluginClientAuthStore>(_clientAuth);
         api::ClientsAuthOptions options;
@@ -214,13 +236,13 @@ void ServerRuntime::start() {
         options.storeHashed = _cfg.server.auth_store_hashed;
         options.maxRequestBytes = static_cast<size_t>(_cfg.api.max_request_bytes);
         options.hashPassword = [](std::string_view plain) { return hashNewSecret(plain); };
-        api::addClientsAuthRoutes(_router, *_clientAuthStore, _clients, options);
+        api::addClientsAuthRoutes(_router, *_clientAuthStore, *_clients, options);
     }
     _dispatcher = std::make_unique<api::RequestDispatcher>(_router, *_apiUsers);
     // JSON answers are never to be sniffed as something else or framed; over
     // HTTPS, browsers are told to keep using HTTPS (the UI runs there).
-    std::vector<std::pair<std::string, std::string>> securityHeaders{{"X-Content-Type-Options", "nosniff"},
-                                                                     {"X-Frame-Options", "DENY"}};
+    std::vector<std::pair<std::string, std::string>> securityHeaders{
+        {"X-Content-Type-Options", "nosniff"}, {"X-Frame-Options", "DENY"}};
     if (_tlsStore) securityHeaders.emplace_back("Strict-Transport-Security", "max-age=31536000");
     _dispatcher->setResponseHeaders(std::move(securityHeaders));
     api::ApiServerOptions options;
@@ -231,7 +253,9 @@ void ServerRuntime::start() {
     options.maxConnections = static_cast<size_t>(fileLimit > 512 ? fileLimit - 256 : fileLimit / 2);
     if (_tlsStore) {
         tls::CertificateStore* store = _tlsStore.get();
-        options.transport = [store](int fd) { return std::make_unique<tls::TlsTransport>(fd, *store); };
+        options.transport = [store](int fd) {
+            return std::make_unique<tls::TlsTransport>(fd, *store);
+        };
     }
     _api = std::make_unique<api::ApiServer>(*_dispatcher, options);
     std::string listening;
@@ -242,7 +266,8 @@ void ServerRuntime::start() {
     }
     _api->start();
     Poco::Logger::get("api-listener")
-        .information("API Listening on %s (%s)...", listening, std::string(_tlsStore ? "HTTPS" : "HTTP"));
+        .information("API Listening on %s (%s)...", listening,
+                     std::string(_tlsStore ? "HTTPS" : "HTTP"));
 }
 
 void ServerRuntime::recreate(BackendSlot<plugin_host::AuthBackend>& slot, const char* kind,
@@ -250,7 +275,8 @@ void ServerRuntime::recreate(BackendSlot<plugin_host::AuthBackend>& slot, const 
     if (!sel || !slot) return;
     try {
         slot.set(createAuth(kind, *sel, false));
-        Poco::Logger::get("server").information("%s plugin \"%s\" reloaded", std::string(kind), sel->plugin);
+        Poco::Logger::get("server").information("%s plugin \"%s\" reloaded", std::string(kind),
+                                                sel->plugin);
     } catch (const std::exception& e) {
         Poco::Logger::get("server").error("%s reload failed, keeping the previous credentials: %s",
                                           std::string(kind), std::string(e.what()));
@@ -271,7 +297,8 @@ void ServerRuntime::startChallengeListener() {
     } catch (const Poco::Exception& e) {
         log.warning("cannot create the challenge webroot %s: %s", webroot, e.displayText());
     }
-    _challengeResponder = std::make_unique<acme::ChallengeResponder>(_services->http01Tokens(), webroot);
+    _challengeResponder =
+        std::make_unique<acme::ChallengeResponder>(_services->http01Tokens(), webroot);
     http::HttpServerOptions options;
     options.loops = 1;
     options.threads = 1;
@@ -279,15 +306,20 @@ void ServerRuntime::startChallengeListener() {
     options.readTimeout = std::chrono::seconds(3);  // the original's read-header timeout here
     options.maxConnections = 1024;
     options.errorLog = [](const std::string& message) { Poco::Logger::get("acme").error(message); };
-    options.warningLog = [](const std::string& message) { Poco::Logger::get("acme").warning(message); };
+    options.warningLog = [](const std::string& message) {
+        Poco::Logger::get("acme").warning(message);
+    };
     const acme::ChallengeResponder* responder = _challengeResponder.get();
     _challengeServer = std::make_unique<http::HttpServer>(
-        options, [responder](http::HttpRequest& rq, http::HttpResponse& rs) { responder->answer(rq, rs); },
-        [responder](http::HttpRequest& rq, http::HttpResponse& rs) { return responder->answerWithoutDisk(rq, rs); });
+        options,
+        [responder](http::HttpRequest& rq, http::HttpResponse& rs) { responder->answer(rq, rs); },
+        [responder](http::HttpRequest& rq, http::HttpResponse& rs) {
+            return responder->answerWithoutDisk(rq, rs);
+        });
     // Every address, like the original, unless acme_http_host narrows it.
     const std::string& host = _cfg.server.acme_http_host;
-    const std::string address = (host.find(':') != std::string::npos ? "[" + host + "]" : host) + ":" +
-                                std::to_string(_cfg.server.acme_http_port);
+    const std::string address = (host.find(':') != std::string::npos ? "[" + host + "]" : host) +
+                                ":" + std::to_string(_cfg.server.acme_http_port);
     try {
         _challengePort = _challengeServer->listen(address);
         _challengeServer->start();
@@ -299,7 +331,27 @@ void ServerRuntime::startChallengeListener() {
     }
 }
 
+void ServerRuntime::startPurging() {
+    Poco::Logger& log = Poco::Logger::get("server");
+    if (!_cfg.server.purge_disconnected_clients) {
+        log.debug("Task to purge disconnected clients disabled");
+        return;
+    }
+    _clients->purge();  // what expired while the server was down
+    const auto interval = std::chrono::duration_cast<std::chrono::milliseconds>(
+        _cfg.server.purge_disconnected_clients_interval);
+    clients::ClientRegistry* registry = _clients.get();
+    _purgeTimer =
+        _services->timers().start(this, interval, interval, [registry] { registry->purge(); });
+    log.information("Task to purge disconnected clients will run with interval %s",
+                    std::to_string(interval.count()) + "ms");
+}
+
 void ServerRuntime::stop() {
+    if (_purgeTimer) {
+        _services->timers().cancelAll(this);
+        _purgeTimer = 0;
+    }
     if (_api) {
         _api->stop();
         _api.reset();
@@ -318,6 +370,7 @@ void ServerRuntime::stop() {
     _clientAuth.set(nullptr);
     _registry.reset();
     _services.reset();
+    _clients.reset();
 }
 
 }  // namespace rportd::app

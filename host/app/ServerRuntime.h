@@ -5,21 +5,21 @@
 
 #include "acme/ChallengeResponder.h"
 #include "api/ApiServer.h"
-#include "certs/CertificateSources.h"
-#include "http/HttpServer.h"
-#include "plugin_host/CertBackend.h"
-#include "tls/CertificateStore.h"
 #include "api/Router.h"
 #include "api/handlers/StatusHandler.h"
 #include "app/BackendSlot.h"
 #include "app/PluginApiUsers.h"
-#include "auth/VerificationCache.h"
 #include "app/PluginClientAuthStore.h"
+#include "auth/VerificationCache.h"
+#include "certs/CertificateSources.h"
 #include "clients/ClientRegistry.h"
 #include "config/Config.h"
+#include "http/HttpServer.h"
 #include "plugin_host/AuthBackend.h"
+#include "plugin_host/CertBackend.h"
 #include "plugin_host/HostServices.h"
 #include "plugin_host/PluginRegistry.h"
+#include "tls/CertificateStore.h"
 
 namespace rportd::app {
 
@@ -43,11 +43,12 @@ public:
 
     uint16_t apiPort() const { return _api ? _api->port() : 0; }
     uint16_t challengePort() const { return _challengePort; }
-    // The clients the server knows (empty until clients can connect).
-    clients::ClientRegistry& clientRegistry() { return _clients; }
+    // The clients the server knows, loaded from clients.db by prepare().
+    clients::ClientRegistry& clientRegistry() { return *_clients; }
 
 private:
-    std::shared_ptr<plugin_host::AuthBackend> createAuth(const char* kind, const config::PluginSelection& sel,
+    std::shared_ptr<plugin_host::AuthBackend> createAuth(const char* kind,
+                                                         const config::PluginSelection& sel,
                                                          bool createTables);
     // SIGHUP for one role: a fresh instance replaces the current one; when
     // it cannot be created the current one stays and the reason is logged.
@@ -58,6 +59,8 @@ private:
     // config asks for HTTPS.
     void prepareTls();
     void startChallengeListener();
+    // The periodic purge of disconnected clients, when configured.
+    void startPurging();
 
     config::Config _cfg;
     std::unique_ptr<plugin_host::HostServices> _services;
@@ -66,7 +69,8 @@ private:
     BackendSlot<plugin_host::AuthBackend> _apiAuth;
     std::unique_ptr<PluginApiUsers> _apiUsers;
     std::unique_ptr<PluginClientAuthStore> _clientAuthStore;
-    clients::ClientRegistry _clients;
+    std::unique_ptr<clients::ClientRegistry> _clients;
+    uint64_t _purgeTimer = 0;
     auth::VerificationCache _apiLoginCache;  // bcrypt results for API users
     api::Router _router;
     std::unique_ptr<api::RequestDispatcher> _dispatcher;

@@ -72,7 +72,7 @@ std::string renderClientAuth(const rport::sdk::AuthRecord& record) {
 
 void addClientsAuthRoutes(Router& router, ClientAuthStore& store, clients::ClientRegistry& clients,
                           ClientsAuthOptions options) {
-    const ListRules rules{{"id"}, {}, 50, 500};
+    const ListRules rules{{"id"}, {}, 50, 500, {}};
 
     router.add("GET", "/api/v1/clients-auth", Access::Administrators, [&store, rules](ApiContext& ctx) {
         ListOptions parsed = parseListOptions(ctx.query);

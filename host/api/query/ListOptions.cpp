@@ -3,10 +3,10 @@
 #include <Poco/Exception.h>
 #include <Poco/URI.h>
 
+#include <algorithm>
 #include <cctype>
 #include <cerrno>
 #include <climits>
-#include <algorithm>
 #include <cstdlib>
 #include <regex>
 
@@ -28,7 +28,8 @@ std::vector<std::string> splitTrimmed(std::string_view s) {
     size_t start = 0;
     while (true) {
         size_t comma = s.find(',', start);
-        out.push_back(trim(s.substr(start, comma == std::string_view::npos ? std::string_view::npos : comma - start)));
+        out.push_back(trim(s.substr(
+            start, comma == std::string_view::npos ? std::string_view::npos : comma - start)));
         if (comma == std::string_view::npos) break;
         start = comma + 1;
     }
@@ -91,27 +92,32 @@ std::optional<std::string> queryParameter(std::string_view query, std::string_vi
     size_t start = 0;
     while (start <= query.size()) {
         size_t amp = query.find('&', start);
-        std::string_view part = query.substr(start, amp == std::string_view::npos ? std::string_view::npos : amp - start);
+        std::string_view part = query.substr(
+            start, amp == std::string_view::npos ? std::string_view::npos : amp - start);
         start = amp == std::string_view::npos ? query.size() + 1 : amp + 1;
         size_t eq = part.find('=');
         if (decodeQueryComponent(part.substr(0, eq)) != name) continue;
-        return eq == std::string_view::npos ? std::string() : decodeQueryComponent(part.substr(eq + 1));
+        return eq == std::string_view::npos ? std::string()
+                                            : decodeQueryComponent(part.substr(eq + 1));
     }
     return std::nullopt;
 }
 
 ListOptions parseListOptions(std::string_view query) {
     static const std::regex filterKey(R"(^filter\[([\w|*]+)\](\[(\w+)\])?)");
+    static const std::regex fieldsKey(R"(^fields\[(\w+)\])");
     ListOptions options;
     size_t start = 0;
     while (start <= query.size()) {
         size_t amp = query.find('&', start);
-        std::string_view part = query.substr(start, amp == std::string_view::npos ? std::string_view::npos : amp - start);
+        std::string_view part = query.substr(
+            start, amp == std::string_view::npos ? std::string_view::npos : amp - start);
         start = amp == std::string_view::npos ? query.size() + 1 : amp + 1;
         if (part.empty()) continue;
         size_t eq = part.find('=');
         std::string name = decodeQueryComponent(part.substr(0, eq));
-        std::string value = eq == std::string_view::npos ? "" : decodeQueryComponent(part.substr(eq + 1));
+        std::string value =
+            eq == std::string_view::npos ? "" : decodeQueryComponent(part.substr(eq + 1));
 
         std::smatch m;
         if (std::regex_search(name, m, filterKey)) {
@@ -125,7 +131,8 @@ ListOptions parseListOptions(std::string_view query) {
                 size_t b = 0;
                 while (true) {
                     size_t bar = cols.find('|', b);
-                    f.columns.push_back(cols.substr(b, bar == std::string::npos ? std::string::npos : bar - b));
+                    f.columns.push_back(
+                        cols.substr(b, bar == std::string::npos ? std::string::npos : bar - b));
                     if (bar == std::string::npos) break;
                     b = bar + 1;
                 }
@@ -135,29 +142,87 @@ ListOptions parseListOptions(std::string_view query) {
             }
             addFilterValue(*it, value);
         } else if (name == "sort") {
-            options.sorts.push_back(value);
+            // Go's ParseSortOptions: trimmed, empty ones skipped, every
+            // leading '-' taken off.
+            std::string s = trim(value);
+            if (s.empty()) continue;
+            SortOption sort;
+            sort.descending = s[0] == '-';
+            sort.column =
+                s.substr(s.find_first_not_of('-') == std::string::npos ? s.size()
+                                                                       : s.find_first_not_of('-'));
+            options.sorts.push_back(std::move(sort));
+        } else if (std::regex_search(name, m, fieldsKey)) {
+            // Go's getOrValues: the whole value trimmed, split at ',', the
+            // items left as they are.
+            std::string resource = m[1].str();
+            auto it = std::find_if(options.fields.begin(), options.fields.end(),
+                                   [&](const FieldsOption& f) { return f.resource == resource; });
+            if (it == options.fields.end()) {
+                options.fields.push_back(FieldsOption{resource, {}});
+                it = std::prev(options.fields.end());
+            }
+            std::string all = trim(value);
+            size_t b = 0;
+            while (true) {
+                size_t comma = all.find(',', b);
+                it->fields.push_back(
+                    all.substr(b, comma == std::string::npos ? std::string::npos : comma - b));
+                if (comma == std::string::npos) break;
+                b = comma + 1;
+            }
         } else if (name == "page[limit]") {
             if (!options.limit) options.limit = value;
         } else if (name == "page[offset]") {
             if (!options.offset) options.offset = value;
         }
-        // fields[...] and anything else: not used by credential lists.
     }
     return options;
 }
 
+std::vector<ErrorEntry> fieldsProblems(
+    const std::vector<FieldsOption>& fields,
+    const std::map<std::string, std::set<std::string>>& offered) {
+    std::vector<ErrorEntry> problems;
+    for (const auto& f : fields) {
+        auto resource = offered.find(f.resource);
+        if (resource == offered.end()) {
+            problems.push_back(invalid("unsupported resource in fields: \"" + f.resource + "\""));
+            continue;
+        }
+        for (const auto& name : f.fields)
+            if (!resource->second.count(name))
+                problems.push_back(invalid("unsupported field \"" + name + "\" for resource \"" +
+                                           f.resource + "\""));
+    }
+    return problems;
+}
+
+std::optional<std::set<std::string>> requestedFields(const ListOptions& options,
+                                                     const std::string& resource) {
+    std::optional<std::set<std::string>> out;
+    for (const auto& f : options.fields) {
+        if (f.resource != resource) continue;
+        if (!out) out.emplace();
+        out->insert(f.fields.begin(), f.fields.end());
+    }
+    return out;
+}
+
 Page validateListOptions(const ListOptions& options, const ListRules& rules) {
     std::vector<ErrorEntry> problems;
+    for (const auto& s : options.sorts)
+        if (!rules.sortColumns.count(s.column))
+            problems.push_back(invalid("unsupported sort field '" + s.column + "'"));
     for (const auto& f : options.filters) {
         bool supported = f.op.empty();
         for (const auto& c : f.columns)
             if (c != "*" && !rules.filterColumns.count(c)) supported = false;
         if (!supported) problems.push_back(invalid("unsupported filter field '" + f.key + "'"));
     }
-    for (const auto& s : options.sorts) {
-        std::string column = (!s.empty() && s[0] == '-') ? s.substr(1) : s;
-        if (!rules.sortColumns.count(column)) problems.push_back(invalid("unsupported sort field '" + column + "'"));
-    }
+    if (!rules.fields.empty())
+        for (auto& p : fieldsProblems(options.fields, rules.fields))
+            problems.push_back(std::move(p));
 
     Page page{0, rules.defaultLimit};
     std::string why;
@@ -166,8 +231,8 @@ Page validateListOptions(const ListOptions& options, const ListRules& rules) {
         if (!parseGoInt(*options.limit, n, why))
             problems.push_back(invalid("pagination limit must be a number", why));
         else if (n > static_cast<long long>(rules.maxLimit))
-            problems.push_back(invalid("pagination limit too big (" + std::to_string(n) + ") maximum is " +
-                                       std::to_string(rules.maxLimit)));
+            problems.push_back(invalid("pagination limit too big (" + std::to_string(n) +
+                                       ") maximum is " + std::to_string(rules.maxLimit)));
         else if (n <= 0)
             problems.push_back(invalid("pagination limit must be positive"));
         else

@@ -4,13 +4,15 @@
 //   page[limit]=N  page[offset]=N  fields[<resource>]=a,b
 // Parsing never fails; validation against an endpoint's rules turns every
 // problem into one entry of a 400 answer, with the original's wording.
+#include <map>
 #include <optional>
+#include <rport/types.hpp>
 #include <set>
 #include <string>
 #include <string_view>
 #include <vector>
 
-#include <rport/types.hpp>
+#include "api/ApiError.h"
 
 namespace rportd::api {
 
@@ -22,9 +24,21 @@ struct FilterOption {
     std::vector<std::string> values;
 };
 
+struct SortOption {
+    std::string column;
+    bool descending = false;  // written as "-column"
+};
+
+// fields[<resource>]=a,b: which fields of the resource to answer with.
+struct FieldsOption {
+    std::string resource;
+    std::vector<std::string> fields;
+};
+
 struct ListOptions {
     std::vector<FilterOption> filters;  // different keys are AND-ed
-    std::vector<std::string> sorts;
+    std::vector<SortOption> sorts;
+    std::vector<FieldsOption> fields;
     std::optional<std::string> limit;
     std::optional<std::string> offset;
 };
@@ -44,6 +58,8 @@ struct ListRules {
     std::set<std::string> sortColumns;
     uint64_t defaultLimit = 50;
     uint64_t maxLimit = 500;
+    // The fields each resource offers; empty: fields[...] is ignored.
+    std::map<std::string, std::set<std::string>> fields;
 };
 
 struct Page {
@@ -51,8 +67,19 @@ struct Page {
     uint64_t limit = 50;
 };
 
-// Throws ApiError(400) listing every problem of filters, sort and paging.
+// Throws ApiError(400) listing every problem, in the original's order:
+// sort, filters, fields, paging.
 Page validateListOptions(const ListOptions& options, const ListRules& rules);
+
+// The problems of fields[...] alone, for single-object routes (same
+// wording); empty when there are none.
+std::vector<ErrorEntry> fieldsProblems(const std::vector<FieldsOption>& fields,
+                                       const std::map<std::string, std::set<std::string>>& offered);
+
+// The fields asked for of one resource (all fields[...] of it merged), or
+// nullopt when none were named.
+std::optional<std::set<std::string>> requestedFields(const ListOptions& options,
+                                                     const std::string& resource);
 
 // The id conditions of the filters (all columns of a credential list are "id").
 std::vector<rport::sdk::IdMatch> idConditions(const ListOptions& options);

@@ -10,7 +10,9 @@ namespace CppUnit {
 // Lets CPPUNIT_ASSERT_EQUAL compare and print lists of strings.
 template <>
 struct assertion_traits<std::vector<std::string>> {
-    static bool equal(const std::vector<std::string>& a, const std::vector<std::string>& b) { return a == b; }
+    static bool equal(const std::vector<std::string>& a, const std::vector<std::string>& b) {
+        return a == b;
+    }
     static std::string toString(const std::vector<std::string>& v) {
         std::string out = "[";
         for (const auto& s : v) out += (out.size() > 1 ? ", \"" : "\"") + s + "\"";
@@ -30,9 +32,10 @@ class ListOptionsTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(reportsEveryProblemWithTheOriginalWording);
     CPPUNIT_TEST(limitBounds);
     CPPUNIT_TEST(firstPagingValueWins);
+    CPPUNIT_TEST(sortsAndFieldsAreReadAsGoDoes);
     CPPUNIT_TEST_SUITE_END();
 
-    const ListRules rules{{"id"}, {}, 50, 500};
+    const ListRules rules{{"id"}, {}, 50, 500, {}};
 
     std::vector<ErrorEntry> problems(const std::string& query) {
         try {
@@ -61,7 +64,8 @@ public:
         CPPUNIT_ASSERT(!o.filters[1].all);
         auto conditions = idConditions(o);
         CPPUNIT_ASSERT_EQUAL(size_t(2), conditions.size());
-        CPPUNIT_ASSERT(rport::sdk::matches(rport::sdk::ListQuery{conditions, 0, 10}, "XbaY") == false);
+        CPPUNIT_ASSERT(rport::sdk::matches(rport::sdk::ListQuery{conditions, 0, 10}, "XbaY") ==
+                       false);
         CPPUNIT_ASSERT(rport::sdk::matches(rport::sdk::ListQuery{{conditions[0]}, 0, 10}, "XbaY"));
     }
 
@@ -91,13 +95,15 @@ public:
     }
 
     void reportsEveryProblemWithTheOriginalWording() {
-        auto e = problems("filter[name]=x&filter[id][gt]=1&sort=-id&page[limit]=ten&page[offset]=x1");
+        auto e =
+            problems("filter[name]=x&filter[id][gt]=1&sort=-id&page[limit]=ten&page[offset]=x1");
         CPPUNIT_ASSERT_EQUAL(size_t(5), e.size());
-        CPPUNIT_ASSERT_EQUAL(std::string("unsupported filter field 'filter[name]'"), e[0].title);
-        CPPUNIT_ASSERT_EQUAL(std::string("unsupported filter field 'filter[id][gt]'"), e[1].title);
-        CPPUNIT_ASSERT_EQUAL(std::string("unsupported sort field 'id'"), e[2].title);
+        CPPUNIT_ASSERT_EQUAL(std::string("unsupported sort field 'id'"), e[0].title);
+        CPPUNIT_ASSERT_EQUAL(std::string("unsupported filter field 'filter[name]'"), e[1].title);
+        CPPUNIT_ASSERT_EQUAL(std::string("unsupported filter field 'filter[id][gt]'"), e[2].title);
         CPPUNIT_ASSERT_EQUAL(std::string("pagination limit must be a number"), e[3].title);
-        CPPUNIT_ASSERT_EQUAL(std::string("strconv.Atoi: parsing \"ten\": invalid syntax"), e[3].detail);
+        CPPUNIT_ASSERT_EQUAL(std::string("strconv.Atoi: parsing \"ten\": invalid syntax"),
+                             e[3].detail);
         CPPUNIT_ASSERT_EQUAL(std::string("pagination offset must be a number"), e[4].title);
         for (const auto& p : e) CPPUNIT_ASSERT_EQUAL(std::string(kCodeInvalidRequest), p.code);
     }
@@ -105,11 +111,13 @@ public:
     void limitBounds() {
         CPPUNIT_ASSERT_EQUAL(std::string("pagination limit too big (501) maximum is 500"),
                              problems("page[limit]=501").at(0).title);
-        CPPUNIT_ASSERT_EQUAL(std::string("pagination limit must be positive"), problems("page[limit]=0").at(0).title);
+        CPPUNIT_ASSERT_EQUAL(std::string("pagination limit must be positive"),
+                             problems("page[limit]=0").at(0).title);
         CPPUNIT_ASSERT_EQUAL(std::string("pagination offset must not be negative"),
                              problems("page[offset]=-1").at(0).title);
-        CPPUNIT_ASSERT_EQUAL(std::string("strconv.Atoi: parsing \"99999999999999999999\": value out of range"),
-                             problems("page[limit]=99999999999999999999").at(0).detail);
+        CPPUNIT_ASSERT_EQUAL(
+            std::string("strconv.Atoi: parsing \"99999999999999999999\": value out of range"),
+            problems("page[limit]=99999999999999999999").at(0).detail);
         Page p = validateListOptions(parseListOptions("page[limit]=500&page[offset]=%2B3"), rules);
         CPPUNIT_ASSERT_EQUAL(uint64_t(500), p.limit);
         CPPUNIT_ASSERT_EQUAL(uint64_t(3), p.offset);
@@ -118,6 +126,29 @@ public:
     void firstPagingValueWins() {
         Page p = validateListOptions(parseListOptions("page[limit]=2&page[limit]=abc"), rules);
         CPPUNIT_ASSERT_EQUAL(uint64_t(2), p.limit);
+    }
+
+    void sortsAndFieldsAreReadAsGoDoes() {
+        ListOptions o = parseListOptions(
+            "sort=%20--name%20&sort=&sort=id&fields%5Bclients%5D=%20id,%20name%20"
+            "&fields%5Bclients%5D=os&fields%5Bx%5Dy=a&fieldsfoo=b");
+        CPPUNIT_ASSERT_EQUAL(size_t(2), o.sorts.size());
+        CPPUNIT_ASSERT_EQUAL(std::string("name"), o.sorts[0].column);
+        CPPUNIT_ASSERT(o.sorts[0].descending);
+        CPPUNIT_ASSERT(!o.sorts[1].descending);
+        CPPUNIT_ASSERT_EQUAL(size_t(2), o.fields.size());
+        // The value is trimmed as a whole, its items are not.
+        CPPUNIT_ASSERT((o.fields[0].fields == std::vector<std::string>{"id", " name", "os"}));
+        CPPUNIT_ASSERT_EQUAL(std::string("x"), o.fields[1].resource);
+        auto requested = requestedFields(o, "clients");
+        CPPUNIT_ASSERT(requested && requested->count("os") && requested->count(" name"));
+        CPPUNIT_ASSERT(!requestedFields(o, "other"));
+        auto problems = fieldsProblems(o.fields, {{"clients", {"id", "name", "os"}}});
+        CPPUNIT_ASSERT_EQUAL(size_t(2), problems.size());
+        CPPUNIT_ASSERT_EQUAL(std::string("unsupported field \" name\" for resource \"clients\""),
+                             problems[0].title);
+        CPPUNIT_ASSERT_EQUAL(std::string("unsupported resource in fields: \"x\""),
+                             problems[1].title);
     }
 };
 
