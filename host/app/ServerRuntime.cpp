@@ -25,6 +25,15 @@ namespace rportd::app {
 
 namespace {
 
+// Where the host key lives when no key_seed derives it.
+constexpr const char* kHostKeyFile = "ssh_host_key.pem";
+
+// "0.0.0.0:0" with the port actually bound: "0.0.0.0:43121".
+std::string hostWithPort(const std::string& address, uint16_t port) {
+    size_t colon = address.rfind(':');
+    return (colon == std::string::npos ? address : address.substr(0, colon)) + ":" + std::to_string(port);
+}
+
 std::string joined(const std::vector<std::string>& items) {
     std::string out;
     for (const auto& s : items) out += (out.empty() ? "" : ", ") + s;
@@ -79,6 +88,7 @@ void ServerRuntime::prepare(bool createTables) {
         registryOptions.keepDisconnected = _cfg.server.keep_disconnected_clients;
     _clients = std::make_unique<clients::ClientRegistry>(registryOptions);
     _clients->open(_cfg.server.data_dir + "/clients.db", _cfg.server.sqlite_wal);
+    prepareHostKey();
 
     _services =
         std::make_unique<plugin_host::HostServices>(plugin_host::HostOptions{_cfg.server.data_dir});
@@ -173,6 +183,7 @@ void ServerRuntime::prepareTls() {
 api::StatusInfo ServerRuntime::statusInfo() const {
     api::StatusInfo info;
     info.version = RPORTD_VERSION;
+    if (_hostKey) info.fingerprint = _hostKey->fingerprintMd5();
     info.connectUrl = _cfg.server.url;
     info.pairingUrl = _cfg.server.pairing_url;
     if (auto clientAuth = _clientAuth.get()) {
@@ -217,6 +228,7 @@ void ServerRuntime::start() {
                                             " (was " + std::to_string(files.before) +
                                             ", hard limit " + std::to_string(files.hard) + ")");
     if (_cfg.server.acme_http_port > 0) startChallengeListener();
+    startClientListener();
     startPurging();
     if (_cfg.api.address.empty()) {
         Poco::Logger::get("server").information("API disabled: [api] address is empty");
@@ -347,7 +359,58 @@ void ServerRuntime::startPurging() {
                     std::to_string(interval.count()) + "ms");
 }
 
+void ServerRuntime::prepareHostKey() {
+    Poco::Logger& log = Poco::Logger::get("server");
+    if (!_cfg.server.key_seed.empty()) {
+        _hostKey = std::make_unique<ssh::HostKey>(ssh::HostKey::fromSeed(_cfg.server.key_seed));
+    } else {
+        // Unlike the original, which makes a new key at every start and so
+        // breaks every client that pinned the fingerprint, the key is made
+        // once and kept.
+        const std::string path = _cfg.server.data_dir + "/" + kHostKeyFile;
+        bool created = false;
+        _hostKey = std::make_unique<ssh::HostKey>(ssh::HostKey::loadOrCreate(path, &created));
+        if (created) log.information("created the SSH host key %s", path);
+    }
+    log.information("Fingerprint %s", _hostKey->fingerprintMd5());
+}
+
+void ServerRuntime::startClientListener() {
+    const config::ServerConfig& server = _cfg.server;
+    client_listener::ClientListenerSettings settings;
+    settings.timings.pingIntervalMillis = std::chrono::duration_cast<std::chrono::milliseconds>(
+                                              server.check_clients_connection_interval)
+                                              .count();
+    settings.timings.pingTimeoutMillis = std::chrono::duration_cast<std::chrono::milliseconds>(
+                                             server.check_clients_connection_timeout)
+                                             .count();
+    // The original truncates the float to whole seconds.
+    settings.throttle.loginWaitMillis = static_cast<int64_t>(server.client_login_wait) * 1000;
+    settings.throttle.maxFailedLogins = server.max_failed_login;
+    settings.throttle.banMillis = static_cast<int64_t>(server.ban_time) * 1000;
+    settings.maxConcurrentHandshakes = static_cast<size_t>(std::max(1, server.max_concurrent_ssh_handshakes));
+    settings.maxRequestBytes = static_cast<size_t>(server.max_request_bytes_client);
+    settings.serverVersion = RPORTD_VERSION;
+    settings.policy.authMultiuseCreds = server.auth_multiuse_creds;
+    settings.policy.equateClientAuthIdClientId = server.equate_clientauthid_clientid;
+    settings.currentAuth = [this] { return _clientAuth.get(); };
+    settings.verificationCache = &_clientLoginCache;
+    _clientListener = std::make_unique<client_listener::ClientListener>(*_hostKey, *_clients, settings);
+    try {
+        _clientPort = _clientListener->listen(server.address);
+    } catch (const std::exception& e) {
+        throw std::runtime_error(std::string("client listener: ") + e.what());
+    }
+    _clientListener->start();
+    Poco::Logger::get("client-listener").information("Listening on %s (HTTP)...",
+                                                     hostWithPort(server.address, _clientPort));
+}
+
 void ServerRuntime::stop() {
+    if (_clientListener) {
+        _clientListener->stop();
+        _clientListener.reset();
+    }
     if (_purgeTimer) {
         _services->timers().cancelAll(this);
         _purgeTimer = 0;

@@ -12,7 +12,9 @@
 #include "app/PluginClientAuthStore.h"
 #include "auth/VerificationCache.h"
 #include "certs/CertificateSources.h"
+#include "client_listener/ClientListener.h"
 #include "clients/ClientRegistry.h"
+#include "ssh/HostKey.h"
 #include "config/Config.h"
 #include "http/HttpServer.h"
 #include "plugin_host/AuthBackend.h"
@@ -43,6 +45,10 @@ public:
 
     uint16_t apiPort() const { return _api ? _api->port() : 0; }
     uint16_t challengePort() const { return _challengePort; }
+    uint16_t clientPort() const { return _clientPort; }
+    // The client listener, once started (the data path's tests reach live
+    // clients through it).
+    client_listener::ClientListener* clientListener() { return _clientListener.get(); }
     // The clients the server knows, loaded from clients.db by prepare().
     clients::ClientRegistry& clientRegistry() { return *_clients; }
 
@@ -59,6 +65,9 @@ private:
     // config asks for HTTPS.
     void prepareTls();
     void startChallengeListener();
+    // The SSH host key: derived from [server] key_seed, or kept in data_dir.
+    void prepareHostKey();
+    void startClientListener();
     // The periodic purge of disconnected clients, when configured.
     void startPurging();
 
@@ -71,7 +80,11 @@ private:
     std::unique_ptr<PluginClientAuthStore> _clientAuthStore;
     std::unique_ptr<clients::ClientRegistry> _clients;
     uint64_t _purgeTimer = 0;
-    auth::VerificationCache _apiLoginCache;  // bcrypt results for API users
+    auth::VerificationCache _apiLoginCache;     // bcrypt results for API users
+    auth::VerificationCache _clientLoginCache;  // ... and for rport clients
+    std::unique_ptr<ssh::HostKey> _hostKey;
+    std::unique_ptr<client_listener::ClientListener> _clientListener;
+    uint16_t _clientPort = 0;
     api::Router _router;
     std::unique_ptr<api::RequestDispatcher> _dispatcher;
     std::unique_ptr<tls::CertificateStore> _tlsStore;

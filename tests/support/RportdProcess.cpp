@@ -103,6 +103,30 @@ uint16_t RportdProcess::waitForApiPort(int timeoutMs) const {
     throw std::runtime_error("rportd did not start listening; output:\n" + output());
 }
 
+uint16_t RportdProcess::waitForClientPort(int timeoutMs) const {
+    static const std::regex listening(R"(client-listener: Listening on [^\s]*:(\d+))");
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeoutMs);
+    while (std::chrono::steady_clock::now() < deadline) {
+        std::smatch m;
+        std::string out = output();
+        if (std::regex_search(out, m, listening)) return static_cast<uint16_t>(std::stoi(m[1]));
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    throw std::runtime_error("rportd's client listener did not start; output:\n" + output());
+}
+
+std::string RportdProcess::fingerprint(int timeoutMs) const {
+    static const std::regex logged(R"(Fingerprint ([0-9a-f]{2}(:[0-9a-f]{2}){15}))");
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeoutMs);
+    while (std::chrono::steady_clock::now() < deadline) {
+        std::smatch m;
+        std::string out = output();
+        if (std::regex_search(out, m, logged)) return m[1];
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    throw std::runtime_error("rportd logged no fingerprint; output:\n" + output());
+}
+
 bool RportdProcess::running() {
     if (_reaped) return false;
     int status;

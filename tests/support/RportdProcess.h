@@ -37,6 +37,10 @@ public:
     bool waitForOutput(const std::string& needle, int timeoutMs = 10000) const;
     // The API port, once listening; throws with the output when it never is.
     uint16_t waitForApiPort(int timeoutMs = 10000) const;
+    // The client listener's port ([server] address), once listening.
+    uint16_t waitForClientPort(int timeoutMs = 10000) const;
+    // The SSH host-key fingerprint rportd logged at start ("ab:1d:...").
+    std::string fingerprint(int timeoutMs = 10000) const;
     // Sends sig and waits for the exit; returns the exit code, -1 on timeout.
     int stop(int sig = 15, int timeoutMs = 10000);
     // Waits for the process to exit by itself.

@@ -16,6 +16,7 @@ std::string renderStatus(const StatusInfo& info, const ClientCounts& counts) {
     w.key("clients_disconnected").value(counts.disconnected);
     w.key("connect_url").stringArray(info.connectUrl);
     w.key("excluded_ports").stringArray(info.excludedPorts);
+    w.key("fingerprint").value(info.fingerprint);
     w.key("group_permissions_enabled").value(false);
     w.key("monitoring_enabled").value(false);
     w.key("pairing_url").value(info.pairingUrl);

@@ -26,6 +26,7 @@ struct CertificateStatusInfo {
 
 struct StatusInfo {
     std::string version;
+    std::string fingerprint;  // the SSH host key's, as rport clients pin it
     std::vector<std::string> connectUrl;
     std::string pairingUrl;
     std::string clientsAuthSource;  // "Static Credentials", "File", "DB" or a plugin name

@@ -1,0 +1,59 @@
+#pragma once
+// Who may try to log in right now, for the client listener (rport-behaviour
+// §6.3): a client-auth id that just failed waits client_login_wait seconds
+// before its next attempt, and an address with max_failed_login failures in
+// a row is banned for ban_time (answered 423 before the WebSocket upgrade).
+//
+// Thread-safe: every event loop asks. The tables are bounded: entries that
+// no longer matter are dropped as time passes, and when an attacker cycles
+// through more ids or addresses than the bound, the oldest go first (which
+// only ever makes a ban end early, never locks out someone innocent).
+#include <chrono>
+#include <cstdint>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+namespace rportd::client_listener {
+
+class LoginThrottle {
+public:
+    struct Settings {
+        int64_t loginWaitMillis = 2000;  // 0: no wait
+        int maxFailedLogins = 5;         // with banMillis > 0: ban after this many
+        int64_t banMillis = 3600 * 1000;
+        size_t maxEntries = 100000;      // per table
+    };
+
+    explicit LoginThrottle(Settings settings) : _settings(settings) {}
+
+    // Milliseconds the address stays banned, 0 when it is not.
+    int64_t bannedFor(std::string_view address, int64_t nowMillis) const;
+    // Milliseconds until the id may try again, 0 when it may now.
+    int64_t waitFor(std::string_view clientAuthId, int64_t nowMillis) const;
+
+    // A wrong id or password: the id waits, the address counts a failure.
+    // Returns true when this failure banned the address.
+    bool recordFailure(std::string_view clientAuthId, std::string_view address, int64_t nowMillis);
+    // A success clears the address's count.
+    void recordSuccess(std::string_view address);
+
+    bool bansEnabled() const { return _settings.maxFailedLogins > 0 && _settings.banMillis > 0; }
+
+private:
+    struct AddressRecord {
+        int failures = 0;
+        int64_t bannedUntil = 0;
+        int64_t lastFailure = 0;
+    };
+    void prune(int64_t nowMillis);
+
+    Settings _settings;
+    mutable std::mutex _mutex;
+    std::unordered_map<std::string, int64_t> _idWaitUntil;
+    std::unordered_map<std::string, AddressRecord> _addresses;
+    int64_t _lastPrune = 0;
+};
+
+}  // namespace rportd::client_listener
