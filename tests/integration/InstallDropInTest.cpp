@@ -84,7 +84,7 @@ public:
         CPPUNIT_ASSERT(hash);
         std::string users = dir.write("api-users.htpasswd", "# API users\nops:" + *hash + "\ntester:plain-pass\n");
         std::string config = dir.write("rportd.conf",
-                                       "[server]\nauth = \"clientAuth1:1234\"\ndata_dir = \"" + dir.file("data") +
+                                       "[server]\naddress = \"127.0.0.1:0\"\nauth = \"clientAuth1:1234\"\ndata_dir = \"" + dir.file("data") +
                                            "\"\n[api]\naddress = \"127.0.0.1:0\"\n"
                                            "[plugins]\napi_auth = \"htpasswd\"\n"
                                            "[plugin.htpasswd]\npath = \"" + users + "\"\ngroups = \"Administrators\"\n");

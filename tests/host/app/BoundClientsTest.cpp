@@ -40,7 +40,7 @@ public:
             << "{\"shared\":\"pw-shared\",\"lonely\":\"pw-lonely\"}";
         std::vector<std::string> warnings;
         auto cfg =
-            rportd::config::loadConfigText("[server]\nauth_file = \"" + dir.file("clients.json") +
+            rportd::config::loadConfigText("[server]\naddress = \"127.0.0.1:0\"\nauth_file = \"" + dir.file("clients.json") +
                                                "\"\ndata_dir = \"" + dir.file("data") +
                                                "\"\n[api]\naddress = \"127.0.0.1:0\"\nauth = "
                                                "\"admin:foobaz\"\n[plugins]\ndir = \"" +

@@ -18,7 +18,7 @@ public:
     std::string name() const override { return "static"; }
     std::string sourceName() const override { return "Static Credentials"; }
     std::string config(const std::string& extra) const override {
-        return "[server]\nauth = \"clientAuth1:1234\"\n" + extra;
+        return "[server]\naddress = \"127.0.0.1:0\"\nauth = \"clientAuth1:1234\"\n" + extra;
     }
     void prepare(const std::string&) override {}
     bool seedsThroughApi() const override { return false; }
@@ -32,7 +32,7 @@ public:
     std::string name() const override { return "file"; }
     std::string sourceName() const override { return "File"; }
     std::string config(const std::string& extra) const override {
-        return "[server]\nauth_file = \"" + _path + "\"\n" + extra;
+        return "[server]\naddress = \"127.0.0.1:0\"\nauth_file = \"" + _path + "\"\n" + extra;
     }
     void prepare(const std::string&) override {
         std::ofstream out(_path);
@@ -57,7 +57,7 @@ public:
     std::string name() const override { return _name; }
     std::string sourceName() const override { return "DB"; }
     std::string config(const std::string& extra) const override {
-        return "[server]\nauth_table = \"" + _table + "\"\n" + extra + _database;
+        return "[server]\naddress = \"127.0.0.1:0\"\nauth_table = \"" + _table + "\"\n" + extra + _database;
     }
     void prepare(const std::string& configPath) override {
         RunResult r = runRportd({"-c", configPath, "--create-tables"});

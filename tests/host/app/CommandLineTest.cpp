@@ -86,11 +86,11 @@ public:
     }
 
     void mutualExclusionUsesTheOriginalWording() {
-        RunResult r = runWith("[server]\nauth = \"a:b\"\nauth_file = \"/x.json\"\nauth_table = \"t\"\n");
+        RunResult r = runWith("[server]\naddress = \"127.0.0.1:0\"\nauth = \"a:b\"\nauth_file = \"/x.json\"\nauth_table = \"t\"\n");
         CPPUNIT_ASSERT_EQUAL(1, r.exitCode);
         CPPUNIT_ASSERT_MESSAGE(r.output,
                                contains(r.output, "'auth_file' and 'auth' are both set: expected only one of them"));
-        r = runWith("[server]\nauth_file = \"\"\n");
+        r = runWith("[server]\naddress = \"127.0.0.1:0\"\nauth_file = \"\"\n");
         CPPUNIT_ASSERT_EQUAL(1, r.exitCode);
         CPPUNIT_ASSERT_MESSAGE(r.output, contains(r.output, "client authentication must be enabled: set either "
                                                             "'auth', 'auth_file' or 'auth_table'"));
@@ -104,7 +104,7 @@ public:
 
     void checkConfigRejectsAnUnknownPlugin() {
         std::string config =
-            "[server]\ndata_dir = \"" + dir.file("data") + "\"\n[plugins]\nclient_auth = \"ldap\"\n";
+            "[server]\naddress = \"127.0.0.1:0\"\ndata_dir = \"" + dir.file("data") + "\"\n[plugins]\nclient_auth = \"ldap\"\n";
         RunResult r = runWith(config, {"--check-config"});
         CPPUNIT_ASSERT_EQUAL(1, r.exitCode);
         CPPUNIT_ASSERT_MESSAGE(r.output, contains(r.output, "client-auth plugin \"ldap\"") &&
@@ -113,7 +113,7 @@ public:
     }
 
     void checkConfigRejectsBadStaticCredentialsFromAPluginTable() {
-        std::string config = "[server]\ndata_dir = \"" + dir.file("data") +
+        std::string config = "[server]\naddress = \"127.0.0.1:0\"\ndata_dir = \"" + dir.file("data") +
                              "\"\n[plugins]\nclient_auth = \"static\"\n[plugin.static]\nauth = \"no-colon\"\n";
         RunResult r = runWith(config, {"--check-config"});
         CPPUNIT_ASSERT_EQUAL(1, r.exitCode);
@@ -151,7 +151,7 @@ public:
     void refusesToServeHttpsConfigsOverPlainHttp() {
         dir.write("server.crt", "not read yet");
         dir.write("server.key", "not read yet");
-        RunResult r = runWith("[server]\nauth = \"c1:pw1\"\ndata_dir = \"" + dir.file("data") +
+        RunResult r = runWith("[server]\naddress = \"127.0.0.1:0\"\nauth = \"c1:pw1\"\ndata_dir = \"" + dir.file("data") +
                               "\"\n[api]\naddress = \"127.0.0.1:0\"\nauth = \"admin:foobaz\"\ncert_file = \"" +
                               dir.file("server.crt") + "\"\nkey_file = \"" + dir.file("server.key") + "\"\n");
         // A pair that cannot be served stops the start: never plain HTTP instead.

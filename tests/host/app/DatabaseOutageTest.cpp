@@ -24,7 +24,7 @@ public:
         MariaDbServer db;
         TempDir dir;
         std::string config = dir.write(
-            "rportd.conf", "[server]\nauth_table = \"clients_auth\"\ndata_dir = \"" + dir.file("data") +
+            "rportd.conf", "[server]\naddress = \"127.0.0.1:0\"\nauth_table = \"clients_auth\"\ndata_dir = \"" + dir.file("data") +
                                "\"\n[api]\naddress = \"127.0.0.1:0\"\nauth = \"admin:foobaz\"\n[database]\n"
                                "db_type = \"mysql\"\ndb_host = \"" + db.hostPort() + "\"\ndb_user = \"" + db.user() +
                                "\"\ndb_password = \"" + db.password() + "\"\ndb_name = \"" + db.database() + "\"\n");

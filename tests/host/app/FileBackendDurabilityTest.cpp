@@ -53,7 +53,7 @@ public:
     void setUp() override {
         file = dir.file("client-auth.json");
         std::ofstream(file) << "{\"seed\":\"seed-pw\"}\n";
-        config = dir.write("rportd.conf", "[server]\nauth_file = \"" + file + "\"\ndata_dir = \"" + dir.file("data") +
+        config = dir.write("rportd.conf", "[server]\naddress = \"127.0.0.1:0\"\nauth_file = \"" + file + "\"\ndata_dir = \"" + dir.file("data") +
                                               "\"\n[api]\naddress = \"127.0.0.1:0\"\nauth = \"admin:foobaz\"\n");
     }
 

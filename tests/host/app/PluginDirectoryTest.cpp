@@ -79,7 +79,7 @@ public:
     }
 
     void explicitSelectionHandsThePluginItsTable() {
-        std::string text = "[server]\ndata_dir = \"" + dir.file("data") +
+        std::string text = "[server]\naddress = \"127.0.0.1:0\"\ndata_dir = \"" + dir.file("data") +
                            "\"\n[api]\naddress = \"127.0.0.1:0\"\n"
                            "[plugins]\ndir = \"" + pluginDir + "\"\nclient_auth = \"static\"\napi_auth = \"static\"\n"
                            "[plugin.static]\nauth = \"operator:s3cret:with:colons\"\n";

@@ -48,7 +48,7 @@ public:
         file = dir.file("clients.json");
         std::ofstream(file) << "{\"before\":\"pw-before\"}";
         std::string config = dir.write(
-            "rportd.conf", "[server]\ndata_dir = \"" + dir.file("data") +
+            "rportd.conf", "[server]\naddress = \"127.0.0.1:0\"\ndata_dir = \"" + dir.file("data") +
                                "\"\n[api]\naddress = \"127.0.0.1:0\"\nauth = \"admin:foobaz\"\n"
                                "[plugins]\nclient_auth = \"file\"\n[plugin.file]\npath = \"" + file +
                                "\"\ninotify = false\ncheck_interval_ms = 0\n");

@@ -172,7 +172,7 @@ public:
             TempDir dir;
             auto backend = makeScenarioBackend(name, dir);
             std::string config = dir.file("rportd.conf");
-            std::string text = backend->config("address = \"127.0.0.1:0\"\ndata_dir = \"" + dir.file("data") + "\"\n");
+            std::string text = backend->config("data_dir = \"" + dir.file("data") + "\"\n");
             dir.write("rportd.conf", text + apiSection());
             backend->prepare(config);
             RportdProcess rportd({"-c", config}, dir.path());

@@ -47,7 +47,7 @@ public:
                       0600);
         const std::string config =
             dir.write("rportd.conf",
-                      "[server]\nauth = \"c1:pw1\"\ndata_dir = \"" + dir.file("data") +
+                      "[server]\naddress = \"127.0.0.1:0\"\nauth = \"c1:pw1\"\ndata_dir = \"" + dir.file("data") +
                           "\"\n[api]\naddress = \"127.0.0.1:0\"\nauth_file = \"" + users + "\"\n");
         RportdProcess rportd({"-c", config}, dir.path());
         const uint16_t port = rportd.waitForApiPort();

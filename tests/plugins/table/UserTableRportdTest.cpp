@@ -40,7 +40,7 @@ public:
         TempDir dir;
         SqliteTestDatabase db;
         const std::string config = dir.write(
-            "rportd.conf", "[server]\nauth = \"c1:pw1\"\ndata_dir = \"" + dir.file("data") +
+            "rportd.conf", "[server]\naddress = \"127.0.0.1:0\"\nauth = \"c1:pw1\"\ndata_dir = \"" + dir.file("data") +
                                "\"\n[api]\naddress = \"127.0.0.1:0\"\n"
                                "auth_user_table = \"users\"\nauth_group_table = \"groups\"\n"
                                "[database]\ndb_type = \"sqlite\"\ndb_name = \"" +
