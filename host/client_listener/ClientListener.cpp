@@ -36,16 +36,24 @@ ClientListener::ClientListener(const ssh::HostKey& hostKey, clients::ClientRegis
     // Go's WebSocket client writes each SSH packet as one message; the SSH
     // layer bounds packets anyway, so this only stops absurd frames early.
     _webSocket.maxMessageBytes = 2 * ssh::PacketLayer::kDefaultMaxPacketLength;
-    registry.setCloser([this](const std::string& clientId, uint64_t connection) { _live.close(clientId, connection); });
+    registry.setCloser([this](const std::string& clientId, uint64_t connection) {
+        _live.close(clientId, connection);
+    });
 
     http::HttpServerOptions options;
     options.loops = _settings.loops;
     options.threads = 1;  // every answer is made inline
     options.maxBodyBytes = _settings.maxRequestBytes;
     options.maxConnections = _settings.maxConnections;
-    options.errorLog = [](const std::string& message) { Poco::Logger::get("client-listener").error(message); };
-    options.warningLog = [](const std::string& message) { Poco::Logger::get("client-listener").warning(message); };
-    options.debugLog = [](const std::string& message) { Poco::Logger::get("client-listener").debug(message); };
+    options.errorLog = [](const std::string& message) {
+        Poco::Logger::get("client-listener").error(message);
+    };
+    options.warningLog = [](const std::string& message) {
+        Poco::Logger::get("client-listener").warning(message);
+    };
+    options.debugLog = [](const std::string& message) {
+        Poco::Logger::get("client-listener").debug(message);
+    };
     _http = std::make_unique<http::HttpServer>(
         options, [this](http::HttpRequest& rq, http::HttpResponse& rs) { answer(rq, rs); },
         [this](http::HttpRequest& rq, http::HttpResponse& rs) { return answer(rq, rs); });
@@ -65,7 +73,8 @@ void ClientListener::stop() {
 }
 
 bool ClientListener::answer(http::HttpRequest& request, http::HttpResponse& response) {
-    if (int64_t banned = _throttle.bannedFor(request.peerAddress, net::monotonicMillis()); banned > 0) {
+    if (int64_t banned = _throttle.bannedFor(request.peerAddress, net::monotonicMillis());
+        banned > 0) {
         response.status = 423;
         response.headers.emplace_back("Content-Type", "text/plain; charset=utf-8");
         response.body = "Too many bad attempts. Please try later.\n";
@@ -74,13 +83,16 @@ bool ClientListener::answer(http::HttpRequest& request, http::HttpResponse& resp
     }
     ws::UpgradeRequest upgrade = ws::inspectUpgrade(request);
     bool rportClient = false;
-    for (const auto& protocol : upgrade.protocols) rportClient = rportClient || protocol.rfind("rport-", 0) == 0;
+    for (const auto& protocol : upgrade.protocols)
+        rportClient = rportClient || protocol.rfind("rport-", 0) == 0;
     if (upgrade.verdict != ws::UpgradeRequest::Verdict::NotWebSocket && rportClient) {
         if (!upgrade.offers(kProtocol)) {
-            _log.information("refused a client from %s: unsupported protocol %s", request.peerAddress,
-                             util::quotedForLog(upgrade.protocols.empty() ? "" : upgrade.protocols.front()));
+            _log.information(
+                "refused a client from %s: unsupported protocol %s", request.peerAddress,
+                util::quotedForLog(upgrade.protocols.empty() ? "" : upgrade.protocols.front()));
         } else if (!upgrade.valid()) {
-            _log.information("refused a client from %s: %s", request.peerAddress, util::quotedForLog(upgrade.problem));
+            _log.information("refused a client from %s: %s", request.peerAddress,
+                             util::quotedForLog(upgrade.problem));
             ws::rejectUpgrade(response, upgrade);
             return true;
         } else {
@@ -89,7 +101,8 @@ bool ClientListener::answer(http::HttpRequest& request, http::HttpResponse& resp
             ListenerContext* context = &_context;
             const ws::WebSocketOptions* options = &_webSocket;
             ws::acceptUpgrade(response, upgrade, [context, options] {
-                return std::make_unique<ws::WebSocketSession>(std::make_unique<ClientSession>(*context), *options);
+                return std::make_unique<ws::WebSocketSession>(
+                    std::make_unique<ClientSession>(*context), *options);
             });
             return true;
         }

@@ -35,7 +35,8 @@ struct ClientListenerSettings {
 
 class ClientListener {
 public:
-    ClientListener(const ssh::HostKey& hostKey, clients::ClientRegistry& registry, ClientListenerSettings settings);
+    ClientListener(const ssh::HostKey& hostKey, clients::ClientRegistry& registry,
+                   ClientListenerSettings settings);
     ~ClientListener();  // stop()
 
     // Binds (throws std::runtime_error naming the address); returns the port.

@@ -23,7 +23,8 @@ ClientSession::ClientSession(ListenerContext& context) : _context(context) {}
 ClientSession::~ClientSession() { cancelTimers(); }
 
 std::string ClientSession::describe() const {
-    std::string who = _clientAuthId.empty() ? "client" : "client auth id " + util::quotedForLog(_clientAuthId);
+    std::string who =
+        _clientAuthId.empty() ? "client" : "client auth id " + util::quotedForLog(_clientAuthId);
     if (!_clientId.empty()) who += " client id " + util::quotedForLog(_clientId);
     return who + " (" + _address + ")";
 }
@@ -31,12 +32,13 @@ std::string ClientSession::describe() const {
 bool ClientSession::offload(std::function<void()> work, std::function<void()> done) {
     net::ConnectionRef ref(_stream->connection());
     std::weak_ptr<int> alive = _alive;
-    return _context.pool.submit([work = std::move(work), done = std::move(done), ref, alive]() mutable {
-        work();
-        ref.post([done = std::move(done), alive](net::Connection&) {
-            if (!alive.expired()) done();
+    return _context.pool.submit(
+        [work = std::move(work), done = std::move(done), ref, alive]() mutable {
+            work();
+            ref.post([done = std::move(done), alive](net::Connection&) {
+                if (!alive.expired()) done();
+            });
         });
-    });
 }
 
 // ---- stream ----
@@ -77,21 +79,25 @@ void ClientSession::onData(ws::ByteStream& stream, std::string_view bytes) {
     _ssh->receive(bytes);
     // While a password or a connection request is being checked, the client
     // must wait: TCP holds what it sends meanwhile.
-    if (_ssh && !_ssh->ended() && (_ssh->waitingForApplication() || _requestPending)) stream.pauseInput();
+    if (_ssh && !_ssh->ended() && (_ssh->waitingForApplication() || _requestPending))
+        stream.pauseInput();
 }
 
 void ClientSession::onDeadline(ws::ByteStream& stream) {
-    _context.log.information("closing %s: %s", describe(),
-                             std::string(_ssh && _ssh->authenticated() ? "no connection request in time"
-                                                                       : "SSH handshake not finished in time"));
+    _context.log.information(
+        "closing %s: %s", describe(),
+        std::string(_ssh && _ssh->authenticated() ? "no connection request in time"
+                                                  : "SSH handshake not finished in time"));
     stream.abort();
 }
 
 void ClientSession::onShutdownRequested(ws::ByteStream&) { endByServer("server is shutting down"); }
 
 void ClientSession::endByServer(std::string_view reason) {
-    if (_ssh && !_ssh->ended()) _ssh->disconnect(ssh::kByApplication, reason);
-    else if (_stream) _stream->close();
+    if (_ssh && !_ssh->ended())
+        _ssh->disconnect(ssh::kByApplication, reason);
+    else if (_stream)
+        _stream->close();
 }
 
 void ClientSession::onEnd() {
@@ -99,12 +105,14 @@ void ClientSession::onEnd() {
     _ticket.reset();
     if (_registered) {
         _context.live.remove(_clientId, this);
-        _context.log.information("client %s disconnected (%s)", util::quotedForLog(_clientId), _address);
+        _context.log.information("client %s disconnected (%s)", util::quotedForLog(_clientId),
+                                 _address);
         // Recorded even though the session is gone: the work holds copies.
         clients::ClientRegistry& registry = _context.registry;
         std::string id = _clientId;
         uint64_t connection = _registryConnection;
-        if (!_context.pool.submit([&registry, id, connection] { registry.disconnect(id, connection); })) {
+        if (!_context.pool.submit(
+                [&registry, id, connection] { registry.disconnect(id, connection); })) {
             // A full pool must not lose the disconnect; it is a short write.
             registry.disconnect(id, connection);
         }
@@ -119,14 +127,19 @@ void ClientSession::send(std::string&& bytes) {
 }
 
 void ClientSession::onEnded(std::string_view reason, bool protocolViolation) {
-    if (protocolViolation) _context.log.information("SSH error from %s: %s", describe(), util::quotedForLog(reason, 256));
-    else _context.log.debug("SSH connection of %s ended: %s", describe(), util::quotedForLog(reason, 256));
+    if (protocolViolation)
+        _context.log.information("SSH error from %s: %s", describe(),
+                                 util::quotedForLog(reason, 256));
+    else
+        _context.log.debug("SSH connection of %s ended: %s", describe(),
+                           util::quotedForLog(reason, 256));
     if (_stream) _stream->close();
 }
 
 size_t ClientSession::queuedOutput() const { return _stream ? _stream->queuedBytes() : 0; }
 
-ssh::Channel* ClientSession::openRportChannel(std::string_view hostPort, ssh::ChannelHandler& handler) {
+ssh::Channel* ClientSession::openRportChannel(std::string_view hostPort,
+                                              ssh::ChannelHandler& handler) {
     if (!_registered || !_ssh) return nullptr;
     return _ssh->openChannel("rport", hostPort, handler);
 }
@@ -137,8 +150,9 @@ void ClientSession::onPasswordAttempt(std::string_view user, std::string_view pa
     std::string clientAuthId(user);
     int64_t now = net::monotonicMillis();
     if (int64_t wait = _context.throttle.waitFor(clientAuthId, now); wait > 0) {
-        _context.log.information("Failed login attempt for client auth id %s, forcing to wait for %ss (%s)",
-                                 util::quotedForLog(clientAuthId), std::to_string((wait + 999) / 1000), _address);
+        _context.log.information(
+            "Failed login attempt for client auth id %s, forcing to wait for %ss (%s)",
+            util::quotedForLog(clientAuthId), std::to_string((wait + 999) / 1000), _address);
         return _ssh->answerPassword(false);
     }
     std::shared_ptr<plugin_host::AuthBackend> backend = _context.currentAuth();
@@ -159,14 +173,17 @@ void ClientSession::onPasswordAttempt(std::string_view user, std::string_view pa
                 *result = plugin_host::VerifyResult::Error;
             }
         },
-        [this, clientAuthId, result, failure] { finishPasswordCheck(clientAuthId, *result, *failure); });
+        [this, clientAuthId, result, failure] {
+            finishPasswordCheck(clientAuthId, *result, *failure);
+        });
     if (!queued) {
         _context.log.warning("login of %s refused: the blocking pool is full", describe());
         _ssh->answerPassword(false);
     }
 }
 
-void ClientSession::finishPasswordCheck(const std::string& clientAuthId, plugin_host::VerifyResult result,
+void ClientSession::finishPasswordCheck(const std::string& clientAuthId,
+                                        plugin_host::VerifyResult result,
                                         const std::string& failure) {
     if (!_ssh || _ssh->ended()) return;
     using plugin_host::VerifyResult;
@@ -178,15 +195,17 @@ void ClientSession::finishPasswordCheck(const std::string& clientAuthId, plugin_
         _stream->connection().setDeadline(now + _context.timings.connectionRequestMillis);
         _ssh->answerPassword(true);
     } else if (result == VerifyResult::Mismatch || result == VerifyResult::UnknownId) {
-        _context.log.information("Login failed for client auth id %s (%s)", util::quotedForLog(clientAuthId), _address);
+        _context.log.information("Login failed for client auth id %s (%s)",
+                                 util::quotedForLog(clientAuthId), _address);
         if (_context.throttle.recordFailure(clientAuthId, _address, now))
             _context.log.warning("banning %s after too many failed client logins", _address);
         _ssh->answerPassword(false);
     } else {
         // Down or broken backend: fail closed, and do not count it against
         // the client, whose password may well be right.
-        _context.log.error("cannot check client auth id %s (%s): %s%s", util::quotedForLog(clientAuthId), _address,
-                           std::string(plugin_host::toString(result)), failure.empty() ? "" : ": " + failure);
+        _context.log.error(
+            "cannot check client auth id %s (%s): %s%s", util::quotedForLog(clientAuthId), _address,
+            std::string(plugin_host::toString(result)), failure.empty() ? "" : ": " + failure);
         _ssh->answerPassword(false);
     }
     if (_stream && _ssh && !_ssh->ended() && !_ssh->waitingForApplication()) _stream->resumeInput();
@@ -194,15 +213,16 @@ void ClientSession::finishPasswordCheck(const std::string& clientAuthId, plugin_
 
 // ---- requests ----
 
-void ClientSession::onGlobalRequest(std::string_view name, bool wantReply, std::string_view payload) {
+void ClientSession::onGlobalRequest(std::string_view name, bool wantReply,
+                                    std::string_view payload) {
     if (!_registered) {
         if (_requestPending) {
             if (wantReply) _ssh->answerGlobalRequest(false);
             return;
         }
         if (name != "new_connection") {
-            _context.log.information("closing %s: expected a connection request, got %s", describe(),
-                                     util::quotedForLog(name));
+            _context.log.information("closing %s: expected a connection request, got %s",
+                                     describe(), util::quotedForLog(name));
             return _ssh->disconnect(ssh::kProtocolError, "expecting connection request");
         }
         return onConnectionRequest(payload);
@@ -217,8 +237,9 @@ void ClientSession::onGlobalRequest(std::string_view name, bool wantReply, std::
 
 void ClientSession::onConnectionRequest(std::string_view payload) {
     if (payload.size() > _context.maxRequestBytes) {
-        _context.log.information("closing %s: connection request of %s bytes exceeds max_request_bytes_client",
-                                 describe(), std::to_string(payload.size()));
+        _context.log.information(
+            "closing %s: connection request of %s bytes exceeds max_request_bytes_client",
+            describe(), std::to_string(payload.size()));
         return refuseConnectionRequest("request too big");
     }
     clients::ConnectionRequest request;
@@ -233,7 +254,8 @@ void ClientSession::onConnectionRequest(std::string_view payload) {
     clients::ClientRegistry& registry = _context.registry;
     clients::ConnectPolicy policy = _context.policy;
     bool queued = offload(
-        [&registry, policy, request = std::move(request), result, clientAuthId = _clientAuthId, address = _address] {
+        [&registry, policy, request = std::move(request), result, clientAuthId = _clientAuthId,
+         address = _address] {
             try {
                 *result = registry.connect(request, clientAuthId, address, policy);
             } catch (const std::exception& e) {
@@ -244,7 +266,8 @@ void ClientSession::onConnectionRequest(std::string_view payload) {
         [this, result] { finishConnectionRequest(*result); });
     if (!queued) {
         _requestPending = false;
-        _context.log.warning("connection request of %s refused: the blocking pool is full", describe());
+        _context.log.warning("connection request of %s refused: the blocking pool is full",
+                             describe());
         refuseConnectionRequest("server busy");
     }
 }
@@ -262,13 +285,15 @@ void ClientSession::finishConnectionRequest(const clients::ConnectResult& result
         return;
     }
     if (!result.accepted) {
-        _context.log.information("refused %s: %s", describe(), util::quotedForLog(result.refusal, 256));
+        _context.log.information("refused %s: %s", describe(),
+                                 util::quotedForLog(result.refusal, 256));
         return refuseConnectionRequest(result.refusal);
     }
     _clientId = result.clientId;
     _registryConnection = result.connection;
     _registered = true;
-    _context.live.add(_clientId, {net::ConnectionRef(_stream->connection()), this, _alive, _registryConnection});
+    _context.live.add(
+        _clientId, {net::ConnectionRef(_stream->connection()), this, _alive, _registryConnection});
     _stream->connection().setDeadline(0);
     // Tunnels the client asks for come with the tunnels issue; none is
     // started, so the list of established remotes is empty.
@@ -285,12 +310,24 @@ void ClientSession::finishConnectionRequest(const clients::ConnectResult& result
     if (_stream) _stream->resumeInput();
 }
 
-// ---- keep-alive ----
+// ---- timers and keep-alive ----
+
+net::EventLoop::TimerId ClientSession::runAfter(std::chrono::milliseconds delay,
+                                                std::function<void()> f) {
+    // A bare loop timer is no I/O event: output it queued would wait for the
+    // next one. Going through the connection flushes it at once.
+    net::ConnectionRef ref(_stream->connection());
+    std::weak_ptr<int> alive = _alive;
+    return _loop->runAfter(delay, [ref, alive, f = std::move(f)] {
+        if (alive.expired()) return;
+        ref.runNow([alive, &f](net::Connection&) {
+            if (!alive.expired()) f();
+        });
+    });
+}
 
 void ClientSession::schedulePing() {
-    std::weak_ptr<int> alive = _alive;
-    _pingTimer = _loop->runAfter(std::chrono::milliseconds(_context.timings.pingIntervalMillis), [this, alive] {
-        if (alive.expired()) return;
+    _pingTimer = runAfter(std::chrono::milliseconds(_context.timings.pingIntervalMillis), [this] {
         _pingTimer = {};
         sendPing();
         schedulePing();
@@ -304,8 +341,7 @@ void ClientSession::sendPing() {
     _pingOutstanding = true;
     std::weak_ptr<int> alive = _alive;
     _pingTimeoutTimer =
-        _loop->runAfter(std::chrono::milliseconds(_context.timings.pingTimeoutMillis), [this, alive] {
-            if (alive.expired()) return;
+        runAfter(std::chrono::milliseconds(_context.timings.pingTimeoutMillis), [this] {
             _pingTimeoutTimer = {};
             _context.log.information("closing %s: no answer to ping within %sms", describe(),
                                      std::to_string(_context.timings.pingTimeoutMillis));

@@ -9,6 +9,8 @@
 // Everything runs on the connection's loop thread. Work done elsewhere (a
 // bcrypt check, a clients.db write) comes back through ConnectionRef::post
 // and is dropped if the session ended meanwhile (_alive expired).
+#include <chrono>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -36,6 +38,10 @@ public:
     // while this is high.
     size_t queuedOutput() const;
     const std::string& clientId() const { return _clientId; }
+    // Runs f on this client's loop after `delay`, the way an I/O event runs
+    // (what it sends is flushed, a close it asks for happens), unless the
+    // session has ended by then. Returns the timer, for cancelling.
+    net::EventLoop::TimerId runAfter(std::chrono::milliseconds delay, std::function<void()> f);
 
 private:
     // ws::StreamHandler

@@ -24,8 +24,9 @@ namespace rportd::client_listener {
 class LiveClients;
 
 struct SessionTimings {
-    int64_t handshakeMillis = 30 * 1000;         // upgrade to authenticated
-    int64_t connectionRequestMillis = 5 * 60 * 1000;  // authenticated to new_connection (the original's 5 min)
+    int64_t handshakeMillis = 30 * 1000;  // upgrade to authenticated
+    int64_t connectionRequestMillis =
+        5 * 60 * 1000;  // authenticated to new_connection (the original's 5 min)
     int64_t pingIntervalMillis = 5 * 60 * 1000;  // check_clients_connection_interval
     int64_t pingTimeoutMillis = 30 * 1000;       // check_clients_connection_timeout
 };

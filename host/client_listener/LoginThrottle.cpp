@@ -21,10 +21,12 @@ int64_t LoginThrottle::waitFor(std::string_view clientAuthId, int64_t nowMillis)
     return it->second - nowMillis;
 }
 
-bool LoginThrottle::recordFailure(std::string_view clientAuthId, std::string_view address, int64_t nowMillis) {
+bool LoginThrottle::recordFailure(std::string_view clientAuthId, std::string_view address,
+                                  int64_t nowMillis) {
     std::lock_guard<std::mutex> lock(_mutex);
     prune(nowMillis);
-    if (_settings.loginWaitMillis > 0) _idWaitUntil[std::string(clientAuthId)] = nowMillis + _settings.loginWaitMillis;
+    if (_settings.loginWaitMillis > 0)
+        _idWaitUntil[std::string(clientAuthId)] = nowMillis + _settings.loginWaitMillis;
     if (!bansEnabled()) return false;
     AddressRecord& record = _addresses[std::string(address)];
     record.lastFailure = nowMillis;
@@ -37,12 +39,15 @@ bool LoginThrottle::recordFailure(std::string_view clientAuthId, std::string_vie
 void LoginThrottle::recordSuccess(std::string_view address) {
     std::lock_guard<std::mutex> lock(_mutex);
     auto it = _addresses.find(std::string(address));
-    if (it != _addresses.end() && it->second.bannedUntil == 0) _addresses.erase(it);
-    else if (it != _addresses.end()) it->second.failures = 0;
+    if (it != _addresses.end() && it->second.bannedUntil == 0)
+        _addresses.erase(it);
+    else if (it != _addresses.end())
+        it->second.failures = 0;
 }
 
 void LoginThrottle::prune(int64_t nowMillis) {
-    bool full = _idWaitUntil.size() >= _settings.maxEntries || _addresses.size() >= _settings.maxEntries;
+    bool full =
+        _idWaitUntil.size() >= _settings.maxEntries || _addresses.size() >= _settings.maxEntries;
     // Expired entries are swept at most once a second, or at once when full.
     if (!full && nowMillis - _lastPrune < 1000) return;
     _lastPrune = nowMillis;
@@ -64,7 +69,8 @@ void LoginThrottle::prune(int64_t nowMillis) {
         for (size_t i = 0; i < drop; ++i) table.erase(byAge[i].second);
     };
     evictOldest(_idWaitUntil, [](int64_t until) { return until; });
-    evictOldest(_addresses, [](const AddressRecord& r) { return std::max(r.lastFailure, r.bannedUntil); });
+    evictOldest(_addresses,
+                [](const AddressRecord& r) { return std::max(r.lastFailure, r.bannedUntil); });
 }
 
 }  // namespace rportd::client_listener

@@ -23,7 +23,7 @@ public:
         int64_t loginWaitMillis = 2000;  // 0: no wait
         int maxFailedLogins = 5;         // with banMillis > 0: ban after this many
         int64_t banMillis = 3600 * 1000;
-        size_t maxEntries = 100000;      // per table
+        size_t maxEntries = 100000;  // per table
     };
 
     explicit LoginThrottle(Settings settings) : _settings(settings) {}

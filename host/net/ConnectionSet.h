@@ -57,11 +57,21 @@ public:
 
     // Runs f(connection) on the connection's loop if it is still open then.
     void post(std::function<void(Connection&)> f) const;
+    // On the connection's own loop thread (a timer): runs f(connection) now,
+    // guarded like an I/O event, if the connection is still open.
+    template <typename F>
+    void runNow(F&& f) const;
     bool valid() const { return _set != nullptr; }
 
 private:
     ConnectionSet* _set = nullptr;
     uint64_t _id = 0;
 };
+
+template <typename F>
+void ConnectionRef::runNow(F&& f) const {
+    if (!_set) return;
+    if (Connection* connection = _set->find(_id)) connection->runGuarded(f);
+}
 
 }  // namespace rportd::net

@@ -14,8 +14,10 @@ namespace rport::test {
 
 std::string interopBinDir() {
     std::string dir;
-    if (const char* env = std::getenv("RPORT_INTEROP_DIR")) dir = std::string(env) + "/bin";
-    else dir = std::string(RPORT_SOURCE_DIR) + "/../shared/interop/bin";
+    if (const char* env = std::getenv("RPORT_INTEROP_DIR"))
+        dir = std::string(env) + "/bin";
+    else
+        dir = std::string(RPORT_SOURCE_DIR) + "/../shared/interop/bin";
     if (::access((dir + "/rport").c_str(), X_OK) != 0) return "";
     return dir;
 }
@@ -42,7 +44,8 @@ OriginalClient::OriginalClient(const std::string& workDir, Options o) {
     std::string configPath = base + ".conf";
     std::ofstream(configPath) << config.str();
     _logPath = base + ".log";
-    std::vector<std::string> argv = {interopBinDir() + "/rport", "-c", configPath, "--allow-root", "--data-dir", dataDir};
+    std::vector<std::string> argv = {
+        interopBinDir() + "/rport", "-c", configPath, "--allow-root", "--data-dir", dataDir};
     if (!o.flagAuth.empty()) {
         argv.push_back("--auth");
         argv.push_back(o.flagAuth);
@@ -75,6 +78,8 @@ bool OriginalClient::waitForOutput(const std::string& needle, int timeoutMs) con
     return false;
 }
 
-bool OriginalClient::waitForConnected(int timeoutMs) const { return waitForOutput("Connected to", timeoutMs); }
+bool OriginalClient::waitForConnected(int timeoutMs) const {
+    return waitForOutput("Connected to", timeoutMs);
+}
 
 }  // namespace rport::test

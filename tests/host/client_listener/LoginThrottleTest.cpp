@@ -54,7 +54,8 @@ public:
     void tablesStayBounded() {
         LoginThrottle t({600000, 100, 600000, 100});
         for (int i = 0; i < 10000; ++i)
-            t.recordFailure("id" + std::to_string(i), "10.0." + std::to_string(i / 256) + "." + std::to_string(i % 256), i);
+            t.recordFailure("id" + std::to_string(i),
+                            "10.0." + std::to_string(i / 256) + "." + std::to_string(i % 256), i);
         CPPUNIT_ASSERT(t.waitFor("id9999", 10000) > 0);
         CPPUNIT_ASSERT_EQUAL(int64_t(0), t.waitFor("id0", 10000));
     }

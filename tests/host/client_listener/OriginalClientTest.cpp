@@ -2,9 +2,8 @@
 // is given credentials, every client-auth backend, the refusals, the client
 // showing up in the API, and the host key it pins (from key_seed, and kept
 // in data_dir across restarts). Skipped where ../shared/interop is absent.
-#include <cppunit/extensions/HelperMacros.h>
-
 #include <Poco/JSON/Parser.h>
+#include <cppunit/extensions/HelperMacros.h>
 
 #include <chrono>
 #include <memory>
@@ -41,11 +40,13 @@ Poco::JSON::Object::Ptr clientById(uint16_t apiPort, const std::string& id) {
 
 // Waits until the API shows the client connected (the client waits up to
 // 10 s before it sends its connection request).
-Poco::JSON::Object::Ptr waitUntilConnected(uint16_t apiPort, const std::string& id, int timeoutMs = 30000) {
+Poco::JSON::Object::Ptr waitUntilConnected(uint16_t apiPort, const std::string& id,
+                                           int timeoutMs = 30000) {
     auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeoutMs);
     while (std::chrono::steady_clock::now() < deadline) {
         auto client = clientById(apiPort, id);
-        if (client && client->getValue<std::string>("connection_state") == "connected") return client;
+        if (client && client->getValue<std::string>("connection_state") == "connected")
+            return client;
         std::this_thread::sleep_for(std::chrono::milliseconds(200));
     }
     return nullptr;
@@ -55,7 +56,8 @@ std::string at(uint16_t port) { return "127.0.0.1:" + std::to_string(port); }
 
 enum class AuthBy { Flag, Config, Environment };
 
-OriginalClient::Options clientOptions(uint16_t port, const std::string& id, AuthBy by, const std::string& auth,
+OriginalClient::Options clientOptions(uint16_t port, const std::string& id, AuthBy by,
+                                      const std::string& auth,
                                       const std::string& fingerprint = "") {
     OriginalClient::Options o;
     o.server = at(port);
@@ -84,20 +86,26 @@ public:
         TempDir dir;
         std::string config = dir.write(
             "rportd.conf",
-            serverSection(dir.file("data"), "auth = \"clientAuth1:1234\"\nkey_seed = \"a\"\n") + apiSection());
+            serverSection(dir.file("data"), "auth = \"clientAuth1:1234\"\nkey_seed = \"a\"\n") +
+                apiSection());
         RportdProcess rportd({"-c", config}, dir.path());
         uint16_t api = rportd.waitForApiPort();
         uint16_t port = rportd.waitForClientPort();
         CPPUNIT_ASSERT_EQUAL(kSeedAFingerprint, rportd.fingerprint());
 
-        OriginalClient byFlag(dir.path(), clientOptions(port, "by-flag", AuthBy::Flag, "clientAuth1:1234", kSeedAFingerprint));
-        OriginalClient byConfig(dir.path(), clientOptions(port, "by-config", AuthBy::Config, "clientAuth1:1234", "ab:1d:a0"));
-        OriginalClient byEnv(dir.path(), clientOptions(port, "by-env", AuthBy::Environment, "clientAuth1:1234"));
+        OriginalClient byFlag(dir.path(), clientOptions(port, "by-flag", AuthBy::Flag,
+                                                        "clientAuth1:1234", kSeedAFingerprint));
+        OriginalClient byConfig(dir.path(), clientOptions(port, "by-config", AuthBy::Config,
+                                                          "clientAuth1:1234", "ab:1d:a0"));
+        OriginalClient byEnv(
+            dir.path(), clientOptions(port, "by-env", AuthBy::Environment, "clientAuth1:1234"));
         for (const char* id : {"by-flag", "by-config", "by-env"}) {
             auto client = waitUntilConnected(api, id);
             CPPUNIT_ASSERT_MESSAGE(std::string(id) + "\n" + tail(rportd.output()), client);
-            CPPUNIT_ASSERT_EQUAL(std::string("clientAuth1"), client->getValue<std::string>("client_auth_id"));
-            CPPUNIT_ASSERT_EQUAL(std::string("127.0.0.1"), client->getValue<std::string>("address"));
+            CPPUNIT_ASSERT_EQUAL(std::string("clientAuth1"),
+                                 client->getValue<std::string>("client_auth_id"));
+            CPPUNIT_ASSERT_EQUAL(std::string("127.0.0.1"),
+                                 client->getValue<std::string>("address"));
             CPPUNIT_ASSERT(!client->getValue<std::string>("hostname").empty());
             CPPUNIT_ASSERT(!client->getValue<std::string>("os_kernel").empty());
             CPPUNIT_ASSERT(client->getValue<std::string>("version").find("0.9.13") == 0);
@@ -107,7 +115,8 @@ public:
         CPPUNIT_ASSERT(list.body.find("\"count\":3") != std::string::npos);
         HttpReply status = httpCall(api, "GET", "/api/v1/status", "admin", "foobaz");
         CPPUNIT_ASSERT(status.body.find("\"clients_connected\":3") != std::string::npos);
-        CPPUNIT_ASSERT(status.body.find("\"fingerprint\":\"" + kSeedAFingerprint + "\"") != std::string::npos);
+        CPPUNIT_ASSERT(status.body.find("\"fingerprint\":\"" + kSeedAFingerprint + "\"") !=
+                       std::string::npos);
 
         // A client gone is recorded as disconnected.
         byEnv.stop();
@@ -126,24 +135,31 @@ public:
         if (!originalClientAvailable()) return;
         TempDir dir;
         std::string config = dir.write(
-            "rportd.conf", serverSection(dir.file("data"), "auth = \"clientAuth1:1234\"\nclient_login_wait = 60\n"
-                                                           "max_failed_login = 100\n") +
+            "rportd.conf", serverSection(dir.file("data"),
+                                         "auth = \"clientAuth1:1234\"\nclient_login_wait = 60\n"
+                                         "max_failed_login = 100\n") +
                                apiSection());
         RportdProcess rportd({"-c", config}, dir.path());
         uint16_t api = rportd.waitForApiPort();
         uint16_t port = rportd.waitForClientPort();
 
-        OriginalClient wrong(dir.path(), clientOptions(port, "wrong", AuthBy::Flag, "clientAuth1:nope"));
-        CPPUNIT_ASSERT_MESSAGE(rportd.output(),
-                               rportd.waitForOutput("Login failed for client auth id \"clientAuth1\" (127.0.0.1)"));
-        OriginalClient unknown(dir.path(), clientOptions(port, "unknown", AuthBy::Flag, "nobody:1234"));
-        CPPUNIT_ASSERT_MESSAGE(rportd.output(),
-                               rportd.waitForOutput("Login failed for client auth id \"nobody\" (127.0.0.1)"));
+        OriginalClient wrong(dir.path(),
+                             clientOptions(port, "wrong", AuthBy::Flag, "clientAuth1:nope"));
+        CPPUNIT_ASSERT_MESSAGE(
+            rportd.output(),
+            rportd.waitForOutput("Login failed for client auth id \"clientAuth1\" (127.0.0.1)"));
+        OriginalClient unknown(dir.path(),
+                               clientOptions(port, "unknown", AuthBy::Flag, "nobody:1234"));
+        CPPUNIT_ASSERT_MESSAGE(
+            rportd.output(),
+            rportd.waitForOutput("Login failed for client auth id \"nobody\" (127.0.0.1)"));
         // The right password, but clientAuth1 failed a moment ago: it waits.
-        OriginalClient locked(dir.path(), clientOptions(port, "locked", AuthBy::Flag, "clientAuth1:1234"));
-        CPPUNIT_ASSERT_MESSAGE(rportd.output(),
-                               rportd.waitForOutput("Failed login attempt for client auth id \"clientAuth1\", forcing "
-                                                    "to wait for"));
+        OriginalClient locked(dir.path(),
+                              clientOptions(port, "locked", AuthBy::Flag, "clientAuth1:1234"));
+        CPPUNIT_ASSERT_MESSAGE(
+            rportd.output(),
+            rportd.waitForOutput("Failed login attempt for client auth id \"clientAuth1\", forcing "
+                                 "to wait for"));
         std::this_thread::sleep_for(std::chrono::seconds(2));
         for (const char* id : {"wrong", "unknown", "locked"}) CPPUNIT_ASSERT(!clientById(api, id));
         CPPUNIT_ASSERT(wrong.output().find("unable to authenticate") != std::string::npos);
@@ -153,13 +169,15 @@ public:
         if (!originalClientAvailable()) return;
         TempDir dir;
         std::string config = dir.write(
-            "rportd.conf", serverSection(dir.file("data"), "auth = \"clientAuth1:1234\"\nclient_login_wait = 0\n"
-                                                           "max_failed_login = 2\nban_time = 60\n") +
+            "rportd.conf", serverSection(dir.file("data"),
+                                         "auth = \"clientAuth1:1234\"\nclient_login_wait = 0\n"
+                                         "max_failed_login = 2\nban_time = 60\n") +
                                apiSection());
         RportdProcess rportd({"-c", config}, dir.path());
         uint16_t port = rportd.waitForClientPort();
         CPPUNIT_ASSERT_EQUAL(404, httpCall(port, "GET", "/").status);
-        OriginalClient wrong(dir.path(), clientOptions(port, "wrong", AuthBy::Flag, "clientAuth1:nope"));
+        OriginalClient wrong(dir.path(),
+                             clientOptions(port, "wrong", AuthBy::Flag, "clientAuth1:nope"));
         CPPUNIT_ASSERT_MESSAGE(rportd.output(), rportd.waitForOutput("banning 127.0.0.1", 40000));
         HttpReply banned = httpCall(port, "GET", "/");
         CPPUNIT_ASSERT_EQUAL(423, banned.status);
@@ -183,9 +201,11 @@ public:
                                            R"({"id":"clientAuth1","password":"1234"})");
                 CPPUNIT_ASSERT_EQUAL_MESSAGE(added.body, 201, added.status);
             }
-            OriginalClient client(dir.path(), clientOptions(port, std::string("via-") + name, AuthBy::Flag, "clientAuth1:1234"));
+            OriginalClient client(dir.path(), clientOptions(port, std::string("via-") + name,
+                                                            AuthBy::Flag, "clientAuth1:1234"));
             auto shown = waitUntilConnected(api, std::string("via-") + name);
-            CPPUNIT_ASSERT_MESSAGE(std::string(name) + "\n" + tail(rportd.output()) + tail(client.output()), shown);
+            CPPUNIT_ASSERT_MESSAGE(
+                std::string(name) + "\n" + tail(rportd.output()) + tail(client.output()), shown);
         }
     }
 
@@ -199,19 +219,22 @@ public:
         std::unique_ptr<OriginalClient> client;
         {
             std::string config = dir.write(
-                "rportd.conf", serverSection(dir.file("data"), "auth = \"clientAuth1:1234\"\n") + apiSection());
+                "rportd.conf",
+                serverSection(dir.file("data"), "auth = \"clientAuth1:1234\"\n") + apiSection());
             RportdProcess first({"-c", config}, dir.path());
             uint16_t api = first.waitForApiPort();
             port = first.waitForClientPort();
             fingerprint = first.fingerprint();
             client = std::make_unique<OriginalClient>(
-                dir.path(), clientOptions(port, "sticky", AuthBy::Flag, "clientAuth1:1234", fingerprint));
+                dir.path(),
+                clientOptions(port, "sticky", AuthBy::Flag, "clientAuth1:1234", fingerprint));
             CPPUNIT_ASSERT(waitUntilConnected(api, "sticky"));
             CPPUNIT_ASSERT_EQUAL(0, first.stop());
         }
         // Same port, so that the running client finds the server again.
-        dir.write("rportd.conf", "[server]\naddress = \"127.0.0.1:" + std::to_string(port) + "\"\ndata_dir = \"" +
-                                     dir.file("data") + "\"\nauth = \"clientAuth1:1234\"\n" + apiSection());
+        dir.write("rportd.conf", "[server]\naddress = \"127.0.0.1:" + std::to_string(port) +
+                                     "\"\ndata_dir = \"" + dir.file("data") +
+                                     "\"\nauth = \"clientAuth1:1234\"\n" + apiSection());
         RportdProcess second({"-c", dir.file("rportd.conf")}, dir.path());
         uint16_t api = second.waitForApiPort();
         CPPUNIT_ASSERT_EQUAL(fingerprint, second.fingerprint());
