@@ -31,7 +31,8 @@ constexpr const char* kHostKeyFile = "ssh_host_key.pem";
 // "0.0.0.0:0" with the port actually bound: "0.0.0.0:43121".
 std::string hostWithPort(const std::string& address, uint16_t port) {
     size_t colon = address.rfind(':');
-    return (colon == std::string::npos ? address : address.substr(0, colon)) + ":" + std::to_string(port);
+    return (colon == std::string::npos ? address : address.substr(0, colon)) + ":" +
+           std::to_string(port);
 }
 
 std::string joined(const std::vector<std::string>& items) {
@@ -107,7 +108,16 @@ void ServerRuntime::prepare(bool createTables) {
     // Before anything connects anywhere: a config that asks for HTTPS must
     // never end up serving the API over plain HTTP, so a certificate problem
     // stops the start here.
-    if (plugins.api_cert && !_cfg.api.address.empty()) prepareTls();
+    if (plugins.api_cert && !_cfg.api.address.empty()) {
+        std::string expectedHost;
+        if (!_cfg.api.base_url.empty()) {
+            std::string error;
+            if (auto url = config::parseUrl(_cfg.api.base_url, error))
+                expectedHost = config::hostWithoutPort(url->host);
+        }
+        _tlsStore = prepareTls(*plugins.api_cert, "api", expectedHost);
+    }
+    if (plugins.client_cert) _clientTlsStore = prepareTls(*plugins.client_cert, "clients", "");
     if (plugins.client_auth)
         _clientAuth.set(createAuth(RPORT_KIND_CLIENT_AUTH, *plugins.client_auth, createTables));
     if (!_cfg.api.address.empty() && plugins.api_auth) {
@@ -133,8 +143,9 @@ void ServerRuntime::prepare(bool createTables) {
             "it and none can be revoked alone. Prefer auth_file or auth_table in production.");
 }
 
-void ServerRuntime::prepareTls() {
-    const config::PluginSelection& sel = *_cfg.plugins.api_cert;
+std::unique_ptr<tls::CertificateStore> ServerRuntime::prepareTls(const config::PluginSelection& sel,
+                                                                 const std::string& source,
+                                                                 const std::string& expectedHost) {
     if (!_registry->find(RPORT_KIND_CERT_PROVIDER, sel.plugin)) {
         std::string why = "cert-provider plugin \"" + sel.plugin + "\" (selected by " + sel.origin +
                           ") is not loaded; cert-provider plugins available: " +
@@ -164,20 +175,17 @@ void ServerRuntime::prepareTls() {
                      nullptr);
     tls::TlsPolicy policy;
     policy.minVersion = _cfg.api.tls_min.empty() ? "1.2" : _cfg.api.tls_min;
+    std::unique_ptr<tls::CertificateStore> store;
     try {
-        _tlsStore = std::make_unique<tls::CertificateStore>(policy);
+        store = std::make_unique<tls::CertificateStore>(policy);
     } catch (const std::exception& e) {
-        throw std::runtime_error(std::string("API: TLS: ") + e.what());
+        throw std::runtime_error(std::string(source == "api" ? "API" : source) +
+                                 ": TLS: " + e.what());
     }
     auto backend = std::make_shared<plugin_host::CertBackend>(*_registry, sel.plugin, settings);
-    std::string expectedHost;
-    if (!_cfg.api.base_url.empty()) {
-        std::string error;
-        if (auto url = config::parseUrl(_cfg.api.base_url, error))
-            expectedHost = config::hostWithoutPort(url->host);
-    }
-    _certSources = std::make_unique<certs::CertificateSources>(*_tlsStore);
-    _certSources->add("api", std::move(backend), expectedHost);
+    if (!_certSources) _certSources = std::make_unique<certs::CertificateSources>();
+    _certSources->add(source, std::move(backend), expectedHost, *store);
+    return store;
 }
 
 api::StatusInfo ServerRuntime::statusInfo() const {
@@ -388,22 +396,30 @@ void ServerRuntime::startClientListener() {
     settings.throttle.loginWaitMillis = static_cast<int64_t>(server.client_login_wait) * 1000;
     settings.throttle.maxFailedLogins = server.max_failed_login;
     settings.throttle.banMillis = static_cast<int64_t>(server.ban_time) * 1000;
-    settings.maxConcurrentHandshakes = static_cast<size_t>(std::max(1, server.max_concurrent_ssh_handshakes));
+    settings.maxConcurrentHandshakes =
+        static_cast<size_t>(std::max(1, server.max_concurrent_ssh_handshakes));
     settings.maxRequestBytes = static_cast<size_t>(server.max_request_bytes_client);
     settings.serverVersion = RPORTD_VERSION;
     settings.policy.authMultiuseCreds = server.auth_multiuse_creds;
     settings.policy.equateClientAuthIdClientId = server.equate_clientauthid_clientid;
     settings.currentAuth = [this] { return _clientAuth.get(); };
     settings.verificationCache = &_clientLoginCache;
-    _clientListener = std::make_unique<client_listener::ClientListener>(*_hostKey, *_clients, settings);
+    _clientListener =
+        std::make_unique<client_listener::ClientListener>(*_hostKey, *_clients, settings);
     try {
-        _clientPort = _clientListener->listen(server.address);
+        http::TransportFactory transport;
+        if (_clientTlsStore) {
+            tls::CertificateStore* store = _clientTlsStore.get();
+            transport = [store](int fd) { return std::make_unique<tls::TlsTransport>(fd, *store); };
+        }
+        _clientPort = _clientListener->listen(server.address, std::move(transport));
     } catch (const std::exception& e) {
         throw std::runtime_error(std::string("client listener: ") + e.what());
     }
     _clientListener->start();
-    Poco::Logger::get("client-listener").information("Listening on %s (HTTP)...",
-                                                     hostWithPort(server.address, _clientPort));
+    Poco::Logger::get("client-listener")
+        .information("Listening on %s (%s)...", hostWithPort(server.address, _clientPort),
+                     std::string(_clientTlsStore ? "HTTPS" : "HTTP"));
 }
 
 void ServerRuntime::stop() {
@@ -426,6 +442,7 @@ void ServerRuntime::stop() {
     _challengeResponder.reset();
     _certSources.reset();
     _tlsStore.reset();
+    _clientTlsStore.reset();
     _dispatcher.reset();
     _clientAuthStore.reset();
     _apiUsers.reset();

@@ -14,13 +14,13 @@
 #include "certs/CertificateSources.h"
 #include "client_listener/ClientListener.h"
 #include "clients/ClientRegistry.h"
-#include "ssh/HostKey.h"
 #include "config/Config.h"
 #include "http/HttpServer.h"
 #include "plugin_host/AuthBackend.h"
 #include "plugin_host/CertBackend.h"
 #include "plugin_host/HostServices.h"
 #include "plugin_host/PluginRegistry.h"
+#include "ssh/HostKey.h"
 #include "tls/CertificateStore.h"
 
 namespace rportd::app {
@@ -63,7 +63,11 @@ private:
     api::StatusInfo statusInfo() const;
     // The API's certificate provider and the TLS store it feeds, when the
     // config asks for HTTPS.
-    void prepareTls();
+    // A TLS store fed by the certificate provider `sel` as /status source
+    // `source` ("api", "clients").
+    std::unique_ptr<tls::CertificateStore> prepareTls(const config::PluginSelection& sel,
+                                                      const std::string& source,
+                                                      const std::string& expectedHost);
     void startChallengeListener();
     // The SSH host key: derived from [server] key_seed, or kept in data_dir.
     void prepareHostKey();
@@ -87,7 +91,9 @@ private:
     uint16_t _clientPort = 0;
     api::Router _router;
     std::unique_ptr<api::RequestDispatcher> _dispatcher;
-    std::unique_ptr<tls::CertificateStore> _tlsStore;
+    std::unique_ptr<tls::CertificateStore> _tlsStore;  // the API's
+    std::unique_ptr<tls::CertificateStore>
+        _clientTlsStore;  // the client listener's, when it has TLS
     std::unique_ptr<certs::CertificateSources> _certSources;
     std::unique_ptr<api::ApiServer> _api;
     std::unique_ptr<acme::ChallengeResponder> _challengeResponder;

@@ -58,9 +58,10 @@ std::vector<std::string> CertificateSources::warningsFor(const tls::ServedCertif
 
 void CertificateSources::add(const std::string& name,
                              std::shared_ptr<plugin_host::CertBackend> backend,
-                             const std::string& expectedHost) {
+                             const std::string& expectedHost, tls::CertificateStore& store) {
     auto source = std::make_unique<Source>();
     source->name = name;
+    source->store = &store;
     source->expectedHost = expectedHost;
     source->backend = std::move(backend);
     Source* raw = source.get();
@@ -82,7 +83,7 @@ void CertificateSources::refresh(Source& source, bool atStart) {
         error = "certificate provider \"" + source.backend->name() + "\" has no certificate" +
                 (result.message.empty() ? std::string() : ": " + result.message);
     } else {
-        auto load = _store.load(bundle->chainPem, bundle->keyPem);
+        auto load = source.store->load(bundle->chainPem, bundle->keyPem);
         if (!load.certificate) {
             error = "certificate provider \"" + source.backend->name() +
                     "\" offered a certificate that cannot be used: " + load.error;
@@ -102,7 +103,7 @@ void CertificateSources::refresh(Source& source, bool atStart) {
     if (source.certificate && source.certificate->info().serialHex == loaded->info().serialHex &&
         source.certificate->info().notAfter == loaded->info().notAfter)
         return;  // the same certificate again (a SIGHUP, a touched file)
-    _store.setCertificate(source.name, loaded);
+    source.store->setCertificate(source.name, loaded);
     source.certificate = loaded;
     source.lastReload = unixNow();
     logger().information("%s: serving %s from provider \"%s\"", source.name,

@@ -29,16 +29,17 @@ struct CertificateStatus {
 
 class CertificateSources {
 public:
-    explicit CertificateSources(tls::CertificateStore& store) : _store(store) {}
+    CertificateSources() = default;
     ~CertificateSources();  // detaches from the providers before they go
     CertificateSources(const CertificateSources&) = delete;
     CertificateSources& operator=(const CertificateSources&) = delete;
 
-    // Serves `backend`'s certificate as `source`. Throws std::runtime_error
-    // naming the provider when it has no usable certificate now. Logs the
-    // warnings: expired or expiring soon, `expectedHost` not covered.
+    // Serves `backend`'s certificate as `source` from `store` (each
+    // listener has its own store). Throws std::runtime_error naming the
+    // provider when it has no usable certificate now. Logs the warnings:
+    // expired or expiring soon, `expectedHost` not covered.
     void add(const std::string& source, std::shared_ptr<plugin_host::CertBackend> backend,
-             const std::string& expectedHost);
+             const std::string& expectedHost, tls::CertificateStore& store);
 
     // SIGHUP: every provider re-reads now (asynchronously; changes arrive
     // through cert_changed like any other).
@@ -54,6 +55,7 @@ public:
 private:
     struct Source {
         std::string name;
+        tls::CertificateStore* store = nullptr;
         std::string expectedHost;
         std::shared_ptr<plugin_host::CertBackend> backend;
         std::shared_ptr<const tls::ServedCertificate> certificate;
@@ -66,7 +68,6 @@ private:
     // throws; later it is logged and the old pair stays.
     void refresh(Source& source, bool atStart);
 
-    tls::CertificateStore& _store;
     mutable std::mutex _mutex;  // guards the sources' state; refresh runs on provider threads
     std::vector<std::unique_ptr<Source>> _sources;
 };

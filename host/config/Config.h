@@ -61,6 +61,13 @@ struct ServerConfig {
     int max_failed_login = 5;
     int ban_time = 3600;  // seconds
 
+    // Ours: TLS on the client listener (the original has none), so that
+    // wss:// and https:// client URLs work without a terminator in front.
+    // A cert/key pair (a certbot lineage picks the certbot provider, as for
+    // the API) or [plugins] client_cert.
+    std::string cert_file;
+    std::string key_file;
+
     // Tunnel proxy: enabled by a cert/key pair, tunnel_enable_acme or [plugins] tunnel_cert.
     std::string tunnel_host;
     bool tunnel_enable_acme = false;
@@ -152,6 +159,7 @@ struct PluginsConfig {
     std::optional<PluginSelection> api_auth;
     std::optional<PluginSelection> api_cert;
     std::optional<PluginSelection> tunnel_cert;
+    std::optional<PluginSelection> client_cert;  // ours: TLS on the client listener
 };
 
 // Where the values came from, so validation errors can point at a line.

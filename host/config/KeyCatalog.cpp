@@ -47,6 +47,8 @@ std::vector<KeySpec> serverKeys() {
         field("client_login_wait", g, &S::client_login_wait),
         field("max_failed_login", g, &S::max_failed_login),
         field("ban_time", g, &S::ban_time),
+        field("cert_file", g, &S::cert_file),
+        field("key_file", g, &S::key_file),
         field("tunnel_host", g, &S::tunnel_host),
         field("tunnel_enable_acme", g, &S::tunnel_enable_acme),
         field("tunnel_proxy_cert_file", g, &S::tunnel_proxy_cert_file),

@@ -80,6 +80,23 @@ std::optional<PluginSelection> classicApiCert(const Config& config) {
     return std::nullopt;
 }
 
+// TLS on the client listener: files, or the certbot provider for a
+// certbot lineage, exactly as [api] cert_file chooses.
+std::optional<PluginSelection> classicClientCert(const Config& config) {
+    const auto& server = config.server;
+    if (!server.cert_file.empty() && !server.key_file.empty() &&
+        certbotLineageOnDisk(server.cert_file))
+        return make("certbot", "[server] cert_file",
+                    {{"cert_file", server.cert_file},
+                     {"key_file", server.key_file},
+                     {"acme_http_port", std::to_string(server.acme_http_port)},
+                     {"challenge_webroot", challengeWebroot(server)}});
+    if (!server.cert_file.empty() || !server.key_file.empty())
+        return make("files", server.cert_file.empty() ? "[server] key_file" : "[server] cert_file",
+                    {{"cert_file", server.cert_file}, {"key_file", server.key_file}});
+    return std::nullopt;
+}
+
 std::optional<PluginSelection> classicTunnelCert(const Config& config) {
     const auto& server = config.server;
     if (!server.tunnel_proxy_cert_file.empty() || !server.tunnel_proxy_key_file.empty())
@@ -108,6 +125,8 @@ std::string_view roleName(PluginRole role) {
             return "api_cert";
         case PluginRole::TunnelCert:
             return "tunnel_cert";
+        case PluginRole::ClientCert:
+            return "client_cert";
     }
     return "client_auth";
 }
@@ -129,6 +148,8 @@ std::optional<PluginSelection>& selectionSlot(PluginsConfig& plugins, PluginRole
             return plugins.api_cert;
         case PluginRole::TunnelCert:
             return plugins.tunnel_cert;
+        case PluginRole::ClientCert:
+            return plugins.client_cert;
     }
     return plugins.client_auth;
 }
@@ -168,6 +189,8 @@ std::optional<PluginSelection> classicSelection(const Config& config, PluginRole
             return classicApiCert(config);
         case PluginRole::TunnelCert:
             return classicTunnelCert(config);
+        case PluginRole::ClientCert:
+            return classicClientCert(config);
     }
     return std::nullopt;
 }

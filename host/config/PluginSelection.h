@@ -10,12 +10,13 @@
 
 namespace rportd::config {
 
-enum class PluginRole { ClientAuth, ApiAuth, ApiCert, TunnelCert };
+enum class PluginRole { ClientAuth, ApiAuth, ApiCert, TunnelCert, ClientCert };
 
 inline constexpr PluginRole kAllPluginRoles[] = {PluginRole::ClientAuth, PluginRole::ApiAuth,
-                                                 PluginRole::ApiCert, PluginRole::TunnelCert};
+                                                 PluginRole::ApiCert, PluginRole::TunnelCert,
+                                                 PluginRole::ClientCert};
 
-// "client_auth", "api_auth", "api_cert", "tunnel_cert": the keys of [plugins].
+// "client_auth", "api_auth", "api_cert", "tunnel_cert", "client_cert": the keys of [plugins].
 std::string_view roleName(PluginRole role);
 std::optional<PluginRole> roleFromName(std::string_view name);
 

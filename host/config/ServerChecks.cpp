@@ -90,6 +90,17 @@ void checkTunnelProxy(Config& config) {
         failAt(config, "server.tls_min", "TLS must be either 1.2 or 1.3");
 }
 
+void checkClientTls(Config& config) {
+    const auto& server = config.server;
+    if (!server.cert_file.empty() && server.key_file.empty())
+        failAt(config, "server.cert_file",
+               "when 'cert_file' is set, 'key_file' must be set as well");
+    if (server.cert_file.empty() && !server.key_file.empty())
+        failAt(config, "server.key_file",
+               "when 'key_file' is set, 'cert_file' must be set as well");
+    resolvePluginRole(config, PluginRole::ClientCert);
+}
+
 void checkDataDir(const Config& config) {
     if (config.server.data_dir.empty())
         failAt(config, "server.data_dir", "'data directory path' cannot be empty");

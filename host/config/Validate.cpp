@@ -11,6 +11,7 @@ void validate(Config& config, std::vector<std::string>& warnings) {
     checkServerUrls(config);
     checkPortRanges(config);
     checkTunnelProxy(config);
+    checkClientTls(config);
     // Step 5 (caddy integration) is not supported; its keys only warn.
     checkDataDir(config);
     checkKeepDisconnectedClients(config);

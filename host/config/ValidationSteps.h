@@ -10,7 +10,8 @@ namespace rportd::config {
 
 void checkServerUrls(Config& config);                     // step 2
 void checkPortRanges(Config& config);                     // step 3
-void checkTunnelProxy(Config& config);                    // step 4
+void checkTunnelProxy(Config& config);                     // step 4
+void checkClientTls(Config& config);  // ours: [server] cert_file/key_file, TLS for clients
 void checkDataDir(const Config& config);                  // step 6
 void checkKeepDisconnectedClients(const Config& config);  // step 7
 void checkClientAuth(Config& config);                     // step 8

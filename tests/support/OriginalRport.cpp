@@ -50,7 +50,7 @@ OriginalClient::OriginalClient(const std::string& workDir, Options o) {
         argv.push_back("--auth");
         argv.push_back(o.flagAuth);
     }
-    EnvVars env;
+    EnvVars env = o.environment;
     if (!o.envAuth.empty()) env.emplace_back("RPORT_AUTH", o.envAuth);
     _pid = spawnProcess(argv, _logPath, env, workDir);
 }

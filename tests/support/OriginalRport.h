@@ -30,6 +30,7 @@ public:
         std::string envAuth;      // RPORT_AUTH, "" = not set
         std::string extraClient;  // more [client] lines
         std::string extraConfig;  // more sections
+        EnvVars environment;      // e.g. SSL_CERT_FILE for a test CA
     };
 
     OriginalClient(const std::string& workDir, Options options);

@@ -13,6 +13,7 @@
 #include "HttpCall.h"
 #include "OriginalRport.h"
 #include "RportdProcess.h"
+#include "Subprocess.h"
 #include "TempDir.h"
 
 using namespace rport::test;
@@ -76,6 +77,7 @@ class OriginalClientTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(repeatedFailuresBanTheAddress);
     CPPUNIT_TEST(everyBackendAuthenticates);
     CPPUNIT_TEST(reconnectsAfterRestartWithTheSameFingerprint);
+    CPPUNIT_TEST(connectsOverTls);
     CPPUNIT_TEST_SUITE_END();
 
 public:
@@ -241,6 +243,42 @@ public:
         auto shown = waitUntilConnected(api, "sticky", 60000);
         CPPUNIT_ASSERT_MESSAGE(tail(second.output()) + tail(client->output()), shown);
         CPPUNIT_ASSERT(client->output().find("invalid fingerprint") == std::string::npos);
+    }
+
+    // [server] cert_file/key_file put TLS under the client listener: the
+    // client dials wss:// and checks the certificate against its trust store.
+    void connectsOverTls() {
+        if (!originalClientAvailable()) return;
+        TempDir dir;
+        const std::string key = dir.file("clients.key"), crt = dir.file("clients.crt");
+        shellOutput("openssl ecparam -name prime256v1 -genkey -noout -out " + key);
+        shellOutput(
+            "openssl req -x509 -key " + key + " -out " + crt +
+            " -days 30 -subj /CN=localhost -addext subjectAltName=DNS:localhost,IP:127.0.0.1");
+        std::string config = dir.write(
+            "rportd.conf",
+            serverSection(dir.file("data"), "auth = \"clientAuth1:1234\"\ncert_file = \"" + crt +
+                                                "\"\nkey_file = \"" + key + "\"\n") +
+                apiSection());
+        RportdProcess rportd({"-c", config}, dir.path());
+        uint16_t api = rportd.waitForApiPort();
+        uint16_t port = rportd.waitForClientPort();
+        CPPUNIT_ASSERT(rportd.output().find("(HTTPS)") != std::string::npos);
+
+        auto options = clientOptions(port, "over-tls", AuthBy::Flag, "clientAuth1:1234");
+        options.server = "wss://localhost:" + std::to_string(port);
+        options.environment.emplace_back("SSL_CERT_FILE", crt);
+        OriginalClient client(dir.path(), options);
+        auto shown = waitUntilConnected(api, "over-tls");
+        CPPUNIT_ASSERT_MESSAGE(tail(rportd.output()) + tail(client.output()), shown);
+        // An untrusting client is refused by its own TLS check.
+        auto untrusting = clientOptions(port, "no-trust", AuthBy::Flag, "clientAuth1:1234");
+        untrusting.server = "wss://localhost:" + std::to_string(port);
+        OriginalClient refused(dir.path(), untrusting);
+        CPPUNIT_ASSERT(refused.waitForOutput("certificate", 15000));
+        CPPUNIT_ASSERT(!clientById(api, "no-trust"));
+        HttpReply status = httpCall(api, "GET", "/api/v1/status", "admin", "foobaz");
+        CPPUNIT_ASSERT(status.body.find("\"source\":\"clients\"") != std::string::npos);
     }
 };
 

@@ -24,6 +24,7 @@ class ConfigValidationTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(defaultUrlBlamesAddress);
     CPPUNIT_TEST(portMessages);
     CPPUNIT_TEST(allowedPortsAreUsedMinusExcluded);
+    CPPUNIT_TEST(clientListenerTlsKeys);
     CPPUNIT_TEST(tunnelProxyMessages);
     CPPUNIT_TEST(tunnelSettingsIgnoredWhileProxyOff);
     CPPUNIT_TEST(dataDirMessage);
@@ -109,6 +110,19 @@ public:
         CPPUNIT_ASSERT(c.server.allowed_ports.contains(9000));
         CPPUNIT_ASSERT(!c.server.allowed_ports.contains(20005));
         CPPUNIT_ASSERT(c.server.used_ports == (std::vector<std::string>{"20000-20010", "9000"}));
+    }
+
+    // Ours: TLS on the client listener, chosen like the API's.
+    void clientListenerTlsKeys() {
+        CPPUNIT_ASSERT_EQUAL(std::string("rportd.conf:3: when 'cert_file' is set, 'key_file' must be set as well"),
+                             loadError(server("cert_file = \"/c.pem\"\n")));
+        CPPUNIT_ASSERT_EQUAL(std::string("rportd.conf:3: when 'key_file' is set, 'cert_file' must be set as well"),
+                             loadError(server("key_file = \"/k.pem\"\n")));
+        const Config c = loadText(server("cert_file = \"/c.pem\"\nkey_file = \"/k.pem\"\n"));
+        CPPUNIT_ASSERT(c.plugins.client_cert.has_value());
+        CPPUNIT_ASSERT_EQUAL(std::string("files"), c.plugins.client_cert->plugin);
+        CPPUNIT_ASSERT_EQUAL(std::string("[server] cert_file"), c.plugins.client_cert->origin);
+        CPPUNIT_ASSERT(!loadText(server("")).plugins.client_cert.has_value());
     }
 
     void tunnelProxyMessages() {
