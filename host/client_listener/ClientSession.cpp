@@ -149,7 +149,7 @@ ssh::Channel* ClientSession::openRportChannel(std::string_view hostPort,
 void ClientSession::onPasswordAttempt(std::string_view user, std::string_view password) {
     std::string clientAuthId(user);
     int64_t now = net::monotonicMillis();
-    if (int64_t wait = _context.throttle.waitFor(clientAuthId, now); wait > 0) {
+    if (int64_t wait = _context.throttle.waitFor(clientAuthId, _address, now); wait > 0) {
         _context.log.information(
             "Failed login attempt for client auth id %s, forcing to wait for %ss (%s)",
             util::quotedForLog(clientAuthId), std::to_string((wait + 999) / 1000), _address);

@@ -13,10 +13,19 @@ int64_t LoginThrottle::bannedFor(std::string_view address, int64_t nowMillis) co
     return it->second.bannedUntil - nowMillis;
 }
 
-int64_t LoginThrottle::waitFor(std::string_view clientAuthId, int64_t nowMillis) const {
+std::string LoginThrottle::idAtAddress(std::string_view clientAuthId, std::string_view address) {
+    // A NUL cannot occur in an address, so two pairs cannot collide.
+    std::string key(address);
+    key.push_back('\0');
+    key.append(clientAuthId);
+    return key;
+}
+
+int64_t LoginThrottle::waitFor(std::string_view clientAuthId, std::string_view address,
+                               int64_t nowMillis) const {
     if (_settings.loginWaitMillis <= 0) return 0;
     std::lock_guard<std::mutex> lock(_mutex);
-    auto it = _idWaitUntil.find(std::string(clientAuthId));
+    auto it = _idWaitUntil.find(idAtAddress(clientAuthId, address));
     if (it == _idWaitUntil.end() || it->second <= nowMillis) return 0;
     return it->second - nowMillis;
 }
@@ -26,7 +35,7 @@ bool LoginThrottle::recordFailure(std::string_view clientAuthId, std::string_vie
     std::lock_guard<std::mutex> lock(_mutex);
     prune(nowMillis);
     if (_settings.loginWaitMillis > 0)
-        _idWaitUntil[std::string(clientAuthId)] = nowMillis + _settings.loginWaitMillis;
+        _idWaitUntil[idAtAddress(clientAuthId, address)] = nowMillis + _settings.loginWaitMillis;
     if (!bansEnabled()) return false;
     AddressRecord& record = _addresses[std::string(address)];
     record.lastFailure = nowMillis;

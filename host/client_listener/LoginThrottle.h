@@ -4,6 +4,11 @@
 // before its next attempt, and an address with max_failed_login failures in
 // a row is banned for ban_time (answered 423 before the WebSocket upgrade).
 //
+// Unlike the original, the wait holds the id back only at the address that
+// failed: keyed by id alone, anyone could keep a real client locked out by
+// failing for its id every few seconds. Guessing from many addresses is
+// what the per-address ban is for.
+//
 // Thread-safe: every event loop asks. The tables are bounded: entries that
 // no longer matter are dropped as time passes, and when an attacker cycles
 // through more ids or addresses than the bound, the oldest go first (which
@@ -30,8 +35,9 @@ public:
 
     // Milliseconds the address stays banned, 0 when it is not.
     int64_t bannedFor(std::string_view address, int64_t nowMillis) const;
-    // Milliseconds until the id may try again, 0 when it may now.
-    int64_t waitFor(std::string_view clientAuthId, int64_t nowMillis) const;
+    // Milliseconds until the id may try again from this address, 0 when it may now.
+    int64_t waitFor(std::string_view clientAuthId, std::string_view address,
+                    int64_t nowMillis) const;
 
     // A wrong id or password: the id waits, the address counts a failure.
     // Returns true when this failure banned the address.
@@ -48,6 +54,7 @@ private:
         int64_t lastFailure = 0;
     };
     void prune(int64_t nowMillis);
+    static std::string idAtAddress(std::string_view clientAuthId, std::string_view address);
 
     Settings _settings;
     mutable std::mutex _mutex;
