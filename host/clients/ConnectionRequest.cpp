@@ -4,12 +4,52 @@
 #include <vector>
 
 #include "util/JsonText.h"
+#include "util/JsonWriter.h"
 
 namespace rportd::clients {
 
 namespace json = util::json;
 
 namespace {
+
+// What a client's password is shown as.
+constexpr const char* kRedacted = "********";
+
+// The client's configuration carries its password twice ([client] auth and
+// auth_pass). The original stores and shows both in clear to every API user;
+// here the password is replaced before anything keeps it. The id in `auth`
+// stays: it tells an admin which credential the client was given.
+std::string withoutClientSecrets(std::string_view configuration) {
+    if (json::kindOf(configuration) != json::Kind::Object) return std::string(configuration);
+    util::JsonWriter w;
+    w.beginObject();
+    for (const auto& [key, value] : json::members(configuration)) {
+        w.key(key);
+        if (key != "client" || json::kindOf(value) != json::Kind::Object) {
+            w.raw(value);
+            continue;
+        }
+        w.beginObject();
+        for (const auto& [field, setting] : json::members(value)) {
+            w.key(field);
+            bool secret = (field == "auth" || field == "auth_pass") &&
+                          json::kindOf(setting) == json::Kind::String;
+            std::string text = secret ? json::decodeString(setting) : std::string();
+            if (!secret || text.empty()) {
+                w.raw(setting);
+            } else if (field == "auth") {
+                size_t colon = text.find(':');
+                w.value(colon == std::string::npos ? kRedacted
+                                                   : text.substr(0, colon + 1) + kRedacted);
+            } else {
+                w.value(kRedacted);
+            }
+        }
+        w.endObject();
+    }
+    w.endObject();
+    return w.take();
+}
 
 using Reader =
     std::function<void(ConnectionRequest&, const std::string& field, std::string_view value)>;
@@ -79,6 +119,7 @@ const std::vector<Field>& fields() {
         {"ClientConfiguration",
          [](R& r, const std::string& f, std::string_view v) {
              gojson::readRaw(f, v, json::Kind::Object, r.clientConfigurationJson);
+             r.clientConfigurationJson = withoutClientSecrets(r.clientConfigurationJson);
          }},
     };
     return all;

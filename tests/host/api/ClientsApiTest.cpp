@@ -42,6 +42,20 @@ public:
 
 // The captured client as the registry would hold it after the original
 // client connected from 127.0.0.1 with credential clientAuth1.
+// The original's answer as ours looks: the password in client_configuration
+// replaced, the rest byte for byte.
+std::string withoutPassword(std::string text) {
+    for (auto [from, to] :
+         {std::pair<std::string, std::string>{"\"auth\":\"clientAuth1:1234\"",
+                                              "\"auth\":\"clientAuth1:********\""},
+          {"\"auth_pass\":\"1234\"", "\"auth_pass\":\"********\""}}) {
+        size_t at = text.find(from);
+        CPPUNIT_ASSERT_MESSAGE("fixture lacks " + from, at != std::string::npos);
+        text.replace(at, from.size(), to);
+    }
+    return text;
+}
+
 Client capturedClient() {
     Client c;
     c.id = "c1";
@@ -143,12 +157,13 @@ public:
     void rendersLikeTheOriginal() {
         // Byte for byte what the original answered for the same client.
         ClientView connected{std::make_shared<const Client>(capturedClient()), std::nullopt};
-        CPPUNIT_ASSERT_EQUAL(fixture("client-connected.json"),
+        // Except for the client's password, which is never kept.
+        CPPUNIT_ASSERT_EQUAL(withoutPassword(fixture("client-connected.json")),
                              "{\"data\":" + renderClient(connected, {}) + "}");
         Client gone = capturedClient();
         gone.disconnectedAt = int64_t(1796168392023044122LL);
         ClientView disconnected{std::make_shared<const Client>(gone), std::nullopt};
-        CPPUNIT_ASSERT_EQUAL(fixture("client-disconnected.json"),
+        CPPUNIT_ASSERT_EQUAL(withoutPassword(fixture("client-disconnected.json")),
                              "{\"data\":" + renderClient(disconnected, {}) + "}");
         // Null lists and labels as the original shows them, and nanosecond
         // times without trailing zeros.
