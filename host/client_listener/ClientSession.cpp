@@ -91,6 +91,12 @@ void ClientSession::onDeadline(ws::ByteStream& stream) {
     stream.abort();
 }
 
+void ClientSession::onProtocolError(ws::ByteStream&, uint16_t closeCode) {
+    // Said here because the WebSocket layer does not know whose connection it is.
+    _context.log.information("closing %s: WebSocket protocol error (close code %s)", describe(),
+                             std::to_string(closeCode));
+}
+
 void ClientSession::onShutdownRequested(ws::ByteStream&) { endByServer("server is shutting down"); }
 
 void ClientSession::endByServer(std::string_view reason) {

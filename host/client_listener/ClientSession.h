@@ -48,6 +48,7 @@ private:
     void onStart(ws::ByteStream& stream) override;
     void onData(ws::ByteStream& stream, std::string_view bytes) override;
     void onDeadline(ws::ByteStream& stream) override;
+    void onProtocolError(ws::ByteStream& stream, uint16_t closeCode) override;
     void onShutdownRequested(ws::ByteStream& stream) override;
     void onEnd() override;
 

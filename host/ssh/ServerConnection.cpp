@@ -487,20 +487,26 @@ void ServerConnection::writePacket(std::string_view payload) {
 }
 
 void ServerConnection::fail(uint32_t reason, const std::string& text) {
-    disconnect(reason, text), void(), end(text, true);
+    // The peer broke the protocol: it hears why, and the application hears
+    // that it was a violation (disconnect() would report an orderly end).
+    if (_ended) return;
+    sendDisconnect(reason, text);
+    end(text, true);
 }
 
 void ServerConnection::disconnect(uint32_t reason, std::string_view text) {
     if (_ended) return;
-    if (_versionDone) {
-        try {
-            writePacket(
-                WireWriter().byte(kDisconnect).uint32(reason).string(text).string("").take());
-        } catch (const std::exception&) {
-            // Nothing more to tell a peer we cannot even frame a packet for.
-        }
-    }
+    sendDisconnect(reason, text);
     end(text, false);
+}
+
+void ServerConnection::sendDisconnect(uint32_t reason, std::string_view text) {
+    if (!_versionDone) return;
+    try {
+        writePacket(WireWriter().byte(kDisconnect).uint32(reason).string(text).string("").take());
+    } catch (const std::exception&) {
+        // Nothing more to tell a peer we cannot even frame a packet for.
+    }
 }
 
 void ServerConnection::end(std::string_view reason, bool violation) {

@@ -126,6 +126,7 @@ private:
     void sendPacket(std::string_view payload);  // queued during a key exchange
     void writePacket(std::string_view payload);
     void fail(uint32_t reason, const std::string& text);
+    void sendDisconnect(uint32_t reason, std::string_view text);
     void end(std::string_view reason, bool violation);
     int64_t now() const;
 

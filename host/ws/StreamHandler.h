@@ -55,6 +55,10 @@ public:
     virtual void onWritable(ByteStream&) {}
     // The deadline set on connection() passed (the default lets it pass).
     virtual void onDeadline(ByteStream&) {}
+    // The peer broke the framing rules, sent text or a message beyond the
+    // bound; the stream is being closed with `closeCode` and onEnd follows.
+    // Only so that the handler, which knows who the peer is, can say so once.
+    virtual void onProtocolError(ByteStream&, uint16_t /*closeCode*/) {}
     // The server is stopping.
     virtual void onShutdownRequested(ByteStream& stream) {
         stream.closeWith(close_code::kGoingAway);

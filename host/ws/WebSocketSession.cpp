@@ -80,6 +80,7 @@ size_t WebSocketSession::onInput(net::Connection& connection, const char* data, 
         // Fail the connection (RFC 6455 7.1.7): the decoder cannot go on, so
         // there is no waiting for the peer's close frame either.
         if (open()) {
+            callHandler([&] { _handler->onProtocolError(*this, _decoder.error()); });
             closeNow(closePayload(_decoder.error()), net::Connection::CloseMode::Linger);
         } else {
             _state = State::Closed;
@@ -173,6 +174,7 @@ void WebSocketSession::closeNow(std::string_view payload, net::Connection::Close
 bool WebSocketSession::onMessageStart(Opcode op) {
     if (open() && op == Opcode::Text) {
         // Not a broken peer, only one we cannot serve: a regular close.
+        callHandler([&] { _handler->onProtocolError(*this, close_code::kUnsupportedData); });
         startClosing(close_code::kUnsupportedData);
     }
     return keepParsing();
@@ -181,7 +183,10 @@ bool WebSocketSession::onMessageStart(Opcode op) {
 bool WebSocketSession::onMessageTooBig() {
     // The decoder skips the rest of the message, so the peer's answer to
     // our close frame can still be read behind it.
-    if (open()) startClosing(close_code::kTooBig);
+    if (open()) {
+        callHandler([&] { _handler->onProtocolError(*this, close_code::kTooBig); });
+        startClosing(close_code::kTooBig);
+    }
     return keepParsing();
 }
 
