@@ -1,5 +1,7 @@
 #include "client_listener/ClientSession.h"
 
+#include <openssl/crypto.h>
+
 #include "auth/CredentialVerifier.h"
 #include "client_listener/LiveClients.h"
 #include "clients/ConnectionRequest.h"
@@ -11,12 +13,6 @@
 #include "util/LogText.h"
 
 namespace rportd::client_listener {
-namespace {
-
-// Bytes an impatient client may send before its handshake slot comes.
-constexpr size_t kMaxEarlyBytes = 64 * 1024;
-
-}  // namespace
 
 ClientSession::ClientSession(ListenerContext& context) : _context(context) {}
 
@@ -51,31 +47,10 @@ void ClientSession::onStart(ws::ByteStream& stream) {
     // Clients sit behind slow, lossy links for days: a minute without any
     // progress on output, not the HTTP listener's ten seconds, ends one.
     stream.connection().setWriteStallTimeout(60 * 1000);
-    net::ConnectionRef ref(stream.connection());
-    std::weak_ptr<int> alive = _alive;
-    _ticket = _context.gate.enter([ref, alive, this] {
-        ref.post([alive, this](net::Connection&) {
-            if (!alive.expired() && !_ssh) startSsh();
-        });
-    });
-    if (_ticket->granted()) startSsh();
-}
-
-void ClientSession::startSsh() {
     _ssh = std::make_unique<ssh::ServerConnection>(_context.hostKey, _context.ssh, *this);
-    if (!_early.empty()) {
-        std::string early = std::move(_early);
-        _early.clear();
-        onData(*_stream, early);
-    }
 }
 
 void ClientSession::onData(ws::ByteStream& stream, std::string_view bytes) {
-    if (!_ssh) {
-        if (_early.size() + bytes.size() > kMaxEarlyBytes) return stream.abort();
-        _early.append(bytes);
-        return;
-    }
     _ssh->receive(bytes);
     // While a password or a connection request is being checked, the client
     // must wait: TCP holds what it sends meanwhile.
@@ -161,9 +136,33 @@ void ClientSession::onPasswordAttempt(std::string_view user, std::string_view pa
             util::quotedForLog(clientAuthId), std::to_string((wait + 999) / 1000), _address);
         return _ssh->answerPassword(false);
     }
+    // max_concurrent_ssh_handshakes bounds the credential checks running at
+    // once (bcrypt and database round trips are what a reconnect storm
+    // costs). Only the check holds a slot: a peer that stalls on the network
+    // holds none, so slow or silent connections cannot keep others out.
+    _pendingUser = std::move(clientAuthId);
+    _pendingPassword.assign(password);
+    net::ConnectionRef ref(_stream->connection());
+    std::weak_ptr<int> alive = _alive;
+    _ticket = _context.gate.enter([ref, alive, this] {
+        ref.post([alive, this](net::Connection&) {
+            if (!alive.expired()) checkPassword();
+        });
+    });
+    if (_ticket->granted()) checkPassword();
+}
+
+void ClientSession::checkPassword() {
+    std::string clientAuthId = std::move(_pendingUser);
+    std::string password = std::move(_pendingPassword);
+    _pendingUser.clear();
+    OPENSSL_cleanse(_pendingPassword.data(), _pendingPassword.size());
+    _pendingPassword.clear();
+    if (!_ssh || _ssh->ended()) return;
     std::shared_ptr<plugin_host::AuthBackend> backend = _context.currentAuth();
     if (!backend) {
         _context.log.error("no client-auth backend: refusing %s", util::quotedForLog(clientAuthId));
+        _ticket.reset();
         return _ssh->answerPassword(false);
     }
     auto result = std::make_shared<plugin_host::VerifyResult>(plugin_host::VerifyResult::Error);
@@ -182,7 +181,9 @@ void ClientSession::onPasswordAttempt(std::string_view user, std::string_view pa
         [this, clientAuthId, result, failure] {
             finishPasswordCheck(clientAuthId, *result, *failure);
         });
+    OPENSSL_cleanse(password.data(), password.size());
     if (!queued) {
+        _ticket.reset();
         _context.log.warning("login of %s refused: the blocking pool is full", describe());
         _ssh->answerPassword(false);
     }
@@ -191,13 +192,13 @@ void ClientSession::onPasswordAttempt(std::string_view user, std::string_view pa
 void ClientSession::finishPasswordCheck(const std::string& clientAuthId,
                                         plugin_host::VerifyResult result,
                                         const std::string& failure) {
+    _ticket.reset();  // the slot goes to the next check in line
     if (!_ssh || _ssh->ended()) return;
     using plugin_host::VerifyResult;
     int64_t now = net::monotonicMillis();
     if (result == VerifyResult::Match) {
         _clientAuthId = clientAuthId;
         _context.throttle.recordSuccess(_address);
-        _ticket.reset();  // the handshake slot goes to the next in line
         _stream->connection().setDeadline(now + _context.timings.connectionRequestMillis);
         _ssh->answerPassword(true);
     } else if (result == VerifyResult::Mismatch || result == VerifyResult::UnknownId) {

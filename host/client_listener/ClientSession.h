@@ -1,8 +1,8 @@
 #pragma once
 // One rport client on the line: the SSH server engine over the client's
 // WebSocket, and what RPort does on top of it (rport-behaviour §6.2-6.3):
-// waiting its turn for a handshake slot, the password checked against the
-// client-auth backend on the blocking pool, the login wait and address bans,
+// the password checked against the client-auth backend on the blocking pool
+// (waiting its turn for a check slot), the login wait and address bans,
 // the new_connection request that registers the client, put_capabilities,
 // keep-alive pings both ways, and the disconnect recorded when it ends.
 //
@@ -58,7 +58,7 @@ private:
     void onGlobalRequest(std::string_view name, bool wantReply, std::string_view payload) override;
     void onEnded(std::string_view reason, bool protocolViolation) override;
 
-    void startSsh();
+    void checkPassword();
     void finishPasswordCheck(const std::string& clientAuthId, plugin_host::VerifyResult result,
                              const std::string& failure);
     void onConnectionRequest(std::string_view payload);
@@ -78,7 +78,9 @@ private:
     std::unique_ptr<HandshakeGate::Ticket> _ticket;
     std::shared_ptr<int> _alive = std::make_shared<int>(0);
     std::string _address;
-    std::string _early;  // bytes that came before the handshake slot did
+    // A login waiting for a check slot (max_concurrent_ssh_handshakes).
+    std::string _pendingUser;
+    std::string _pendingPassword;
     std::string _clientAuthId;
     std::string _clientId;
     uint64_t _registryConnection = 0;

@@ -1,12 +1,15 @@
 #pragma once
-// max_concurrent_ssh_handshakes: at most that many SSH handshakes (key
-// exchange and authentication) run at once; the others wait their turn in
-// arrival order, as the original's semaphore makes them. A waiting
-// connection costs no CPU and keeps its place until its ticket is dropped.
+// max_concurrent_ssh_handshakes: at most that many credential checks (the
+// expensive part of a handshake: bcrypt, a database round trip) run at once;
+// the others wait their turn in arrival order. The original's semaphore
+// covered the whole SSH handshake, network waits included, so a few peers
+// that stall mid-handshake kept every other client out; here a slot is held
+// only while a check runs. A waiting connection costs no CPU and keeps its
+// place until its ticket is dropped.
 //
-// Thread-safe. A ticket belongs to one connection; dropping it (the
-// connection ended, or its handshake finished) frees the slot, so a slot can
-// never leak, whichever thread ends the connection.
+// Thread-safe. A ticket belongs to one connection; dropping it (the check
+// finished, or the connection ended) frees the slot, so a slot can never
+// leak, whichever thread ends the connection.
 #include <cstddef>
 #include <functional>
 #include <list>

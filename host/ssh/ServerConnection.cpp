@@ -297,10 +297,10 @@ void ServerConnection::onGlobalRequest(std::string_view payload) {
 void ServerConnection::answerGlobalRequest(bool success, std::string_view payload) {
     if (_ended || _globalRepliesOwed == 0) return;
     --_globalRepliesOwed;
-    if (success)
-        sendPacket(WireWriter().byte(kRequestSuccess).raw(payload).take());
-    else
-        sendPacket(messageOnly(kRequestFailure));
+    // RFC 4254 gives REQUEST_FAILURE no data, but Go's x/crypto/ssh sends
+    // and reads some there: the rport client shows it as the reason its
+    // connection request was refused, as the original server sends it.
+    sendPacket(WireWriter().byte(success ? kRequestSuccess : kRequestFailure).raw(payload).take());
 }
 
 void ServerConnection::sendGlobalRequest(std::string_view name, std::string_view payload,

@@ -78,6 +78,7 @@ class OriginalClientTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(everyBackendAuthenticates);
     CPPUNIT_TEST(reconnectsAfterRestartWithTheSameFingerprint);
     CPPUNIT_TEST(connectsOverTls);
+    CPPUNIT_TEST(aSecondClientWithTheSameIdIsToldWhy);
     CPPUNIT_TEST_SUITE_END();
 
 public:
@@ -279,6 +280,27 @@ public:
         CPPUNIT_ASSERT(!clientById(api, "no-trust"));
         HttpReply status = httpCall(api, "GET", "/api/v1/status", "admin", "foobaz");
         CPPUNIT_ASSERT(status.body.find("\"source\":\"clients\"") != std::string::npos);
+    }
+
+    // The refusal's text reaches the client, as the original sends it.
+    void aSecondClientWithTheSameIdIsToldWhy() {
+        if (!originalClientAvailable()) return;
+        TempDir dir;
+        std::string config = dir.write(
+            "rportd.conf",
+            serverSection(dir.file("data"), "auth = \"clientAuth1:1234\"\n") + apiSection());
+        RportdProcess rportd({"-c", config}, dir.path());
+        uint16_t api = rportd.waitForApiPort();
+        uint16_t port = rportd.waitForClientPort();
+        OriginalClient first(dir.path(),
+                             clientOptions(port, "twin", AuthBy::Flag, "clientAuth1:1234"));
+        CPPUNIT_ASSERT(waitUntilConnected(api, "twin"));
+        OriginalClient second(dir.path(),
+                              clientOptions(port, "twin", AuthBy::Flag, "clientAuth1:1234"));
+        CPPUNIT_ASSERT_MESSAGE(tail(second.output()),
+                               second.waitForOutput("client is already connected", 30000));
+        CPPUNIT_ASSERT(rportd.output().find("refused client auth id \"clientAuth1\"") !=
+                       std::string::npos);
     }
 };
 
