@@ -79,6 +79,7 @@ class OriginalClientTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(reconnectsAfterRestartWithTheSameFingerprint);
     CPPUNIT_TEST(connectsOverTls);
     CPPUNIT_TEST(aSecondClientWithTheSameIdIsToldWhy);
+    CPPUNIT_TEST(aBrokenBackendRefusesAndSaysSo);
     CPPUNIT_TEST_SUITE_END();
 
 public:
@@ -301,6 +302,36 @@ public:
                                second.waitForOutput("client is already connected", 30000));
         CPPUNIT_ASSERT(rportd.output().find("refused client auth id \"clientAuth1\"") !=
                        std::string::npos);
+    }
+
+    // The credential table disappears under a running server: logins are
+    // refused (fail closed), the reason is logged, nothing counts against
+    // the client, and the server keeps running.
+    void aBrokenBackendRefusesAndSaysSo() {
+        if (!originalClientAvailable()) return;
+        TempDir dir;
+        auto backend = makeScenarioBackend("sqlite", dir);
+        std::string config = dir.file("rportd.conf");
+        dir.write("rportd.conf",
+                  backend->config("data_dir = \"" + dir.file("data") + "\"\n") + apiSection());
+        backend->prepare(config);
+        RportdProcess rportd({"-c", config}, dir.path());
+        uint16_t api = rportd.waitForApiPort();
+        uint16_t port = rportd.waitForClientPort();
+        HttpReply added = httpCall(api, "POST", "/api/v1/clients-auth", "admin", "foobaz",
+                                   R"({"id":"clientAuth1","password":"1234"})");
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(added.body, 201, added.status);
+        shellOutput("python3 -c \"import sqlite3; c = sqlite3.connect('" + dir.file("rport.db") +
+                    "'); c.execute('drop table clients_auth'); c.commit()\"");
+        OriginalClient client(dir.path(),
+                              clientOptions(port, "unlucky", AuthBy::Flag, "clientAuth1:1234"));
+        CPPUNIT_ASSERT_MESSAGE(
+            rportd.output(),
+            rportd.waitForOutput("cannot check client auth id \"clientAuth1\" (127.0.0.1)", 20000));
+        CPPUNIT_ASSERT(!clientById(api, "unlucky"));
+        CPPUNIT_ASSERT(rportd.output().find("Login failed for client auth id") ==
+                       std::string::npos);
+        CPPUNIT_ASSERT(rportd.running());
     }
 };
 
