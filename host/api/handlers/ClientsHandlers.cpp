@@ -10,6 +10,7 @@
 #include "api/query/FilterMatch.h"
 #include "api/query/ListOptions.h"
 #include "util/JsonWriter.h"
+#include "util/LogText.h"
 #include "util/TimeText.h"
 
 namespace rportd::api {
@@ -331,7 +332,7 @@ void addClientsRoutes(Router& router, clients::ClientRegistry& registry) {
                        case clients::ClientRegistry::RemoveResult::Removed:
                            break;
                    }
-                   Poco::Logger::get("api-listener").debug("Client \"%s\" deleted.", id);
+                   Poco::Logger::get("api-listener").debug("Client %s deleted.", util::quotedForLog(id));
                    sendEmpty(ctx.response, 204);
                });
 }
