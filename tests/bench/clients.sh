@@ -62,7 +62,7 @@ if ((BENCH_QUICK)); then
     storm_small=${CLIENTS_STORM_SMALL:-100} orig_max=${ORIG_MAX_CLIENTS:-200}
 fi
 phases=${CLIENTS_PHASES:-memory storm}
-servers=(${CLIENTS_SERVERS:-original rportd})
+read -r -a servers <<<"${CLIENTS_SERVERS:-original rportd}"
 handshakes=${CLIENTS_HANDSHAKES:-}
 wrk_args=(-t1 -c10 -d5s --latency)
 STATUS_PATH=/api/v1/status
@@ -236,7 +236,7 @@ add() { F[$1]="${F[$1]:-}${F[$1]:+ }$2"; }
 notes=()
 
 measure_memory() {  # KIND REP
-    local kind=$1 rep=$2 rss0 pss0 n have=0 more rss pss per_rss per_pss lat t0 t1 cpu gens=()
+    local kind=$1 rep=$2 rss0 pss0 n have=0 more rss pss per_rss per_pss t0 t1 cpu gens=()
     start_server "$kind"
     sleep 2
     rss0=$(rss_kb) pss0=$(pss_kb)
@@ -315,7 +315,11 @@ for ((rep = 1; rep <= reps; rep++)); do
 done
 
 # --- summary -----------------------------------------------------------------------
-med() { [[ -n ${F[$1]:-} ]] && bench_median ${F[$1]} || echo n/a; }
+med() {
+    local values=()
+    read -r -a values <<<"${F[$1]:-}"
+    if ((${#values[@]})); then bench_median "${values[@]}"; else echo n/a; fi
+}
 ratio() {  # A B -> A/B
     awk -v a="$1" -v b="$2" 'BEGIN { if (a == "n/a" || b == "n/a" || b == 0) print "n/a"; else printf "%.2f", a / b }'
 }

@@ -216,7 +216,8 @@ function runClient(index) {
       clearTimeout(timer);
       if (err) {
         stats.failed += 1;
-        count(stats.failures, reasonOf(err, reasonPhase || phase));
+        // A reason from lost() already names its phase.
+        count(stats.failures, reasonPhase === null ? err.message : reasonOf(err, reasonPhase || phase));
         if (client) client.end();
         if (ws) ws.terminate();
       } else {
@@ -231,7 +232,7 @@ function runClient(index) {
     }
 
     function lost(reason) {
-      if (!done) return finish(new Error(reason), phase);
+      if (!done) return finish(new Error(reason), null);
       if (connected) {
         connected = false;
         stats.connected -= 1;
