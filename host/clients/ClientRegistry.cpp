@@ -83,7 +83,22 @@ void ClientRegistry::open(const std::string& path, bool wal) {
     std::lock_guard<std::mutex> g(_mutex);
     _store = std::move(store);
     _clients = std::move(clients);
+    _counts = {};
+    _disconnectTimes.clear();
+    for (const auto& entry : _clients) count(*entry.second, +1);
     _heartbeats.clear();
+}
+
+void ClientRegistry::count(const Client& client, int delta) {
+    if (client.connected()) {
+        _counts.connected += static_cast<uint64_t>(static_cast<int64_t>(delta));
+        return;
+    }
+    _counts.disconnected += static_cast<uint64_t>(static_cast<int64_t>(delta));
+    if (delta > 0)
+        _disconnectTimes.insert(*client.disconnectedAt);
+    else if (auto it = _disconnectTimes.find(*client.disconnectedAt); it != _disconnectTimes.end())
+        _disconnectTimes.erase(it);
 }
 
 void ClientRegistry::setCloser(Closer closer) {
@@ -100,13 +115,20 @@ std::shared_ptr<const Client> ClientRegistry::visible(std::string_view id, int64
 void ClientRegistry::publish(std::shared_ptr<const Client> client) {
     std::lock_guard<std::mutex> g(_mutex);
     std::string id = client->id;
-    _clients[id] = std::move(client);
+    count(*client, +1);
+    auto& slot = _clients[id];
+    if (slot) count(*slot, -1);
+    slot = std::move(client);
 }
 
 void ClientRegistry::forget(const std::vector<std::string>& ids) {
     std::lock_guard<std::mutex> g(_mutex);
     for (const auto& id : ids) {
-        _clients.erase(id);
+        auto it = _clients.find(id);
+        if (it != _clients.end()) {
+            count(*it->second, -1);
+            _clients.erase(it);
+        }
         _heartbeats.erase(id);
     }
 }
@@ -335,14 +357,13 @@ std::vector<ClientView> ClientRegistry::list() const {
 
 ClientRegistry::Counts ClientRegistry::counts() const {
     std::lock_guard<std::mutex> g(_mutex);
-    const int64_t t = now();
-    Counts c;
-    for (const auto& entry : _clients) {
-        const Client& client = *entry.second;
-        if (client.connected())
-            ++c.connected;
-        else if (!client.obsolete(keepNanos(), t))
-            ++c.disconnected;
+    Counts c = _counts;
+    if (auto keep = keepNanos()) {
+        // Obsolete: disconnected longer than the keep time (Client::obsolete).
+        const int64_t t = now();
+        for (auto it = _disconnectTimes.begin(); it != _disconnectTimes.end() && *it + *keep < t;
+             ++it)
+            --c.disconnected;
     }
     return c;
 }

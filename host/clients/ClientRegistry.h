@@ -15,6 +15,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -112,6 +113,8 @@ private:
     // Under _mutex: the client unless missing or obsolete.
     std::shared_ptr<const Client> visible(std::string_view id, int64_t nowNanos) const;
     void publish(std::shared_ptr<const Client> client);
+    // Under _mutex: adds (+1) or removes (-1) a record from _counts.
+    void count(const Client& client, int delta);
     void forget(const std::vector<std::string>& ids);
     void persist(const Client& client);
     void erase(const std::vector<std::string>& ids);
@@ -129,6 +132,12 @@ private:
     // Guards the maps (and _closer); held only briefly.
     mutable std::mutex _mutex;
     Map _clients;
+    // Kept up to date on every change, so that /status (answered on an event
+    // loop, often) never walks thousands of records. The disconnect times,
+    // oldest first, let counts() leave out records past their keep time
+    // (purging on) by looking at those few only.
+    Counts _counts;
+    std::multiset<int64_t> _disconnectTimes;
     std::map<std::string, int64_t, std::less<>> _heartbeats;
 };
 

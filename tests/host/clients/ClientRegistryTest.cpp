@@ -3,6 +3,7 @@
 #include <cppunit/extensions/HelperMacros.h>
 
 #include <fstream>
+#include <map>
 
 #include "TempDir.h"
 #include "clients/ClientRegistry.h"
@@ -37,6 +38,7 @@ class ClientRegistryTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(disconnectKeepsTheRecord);
     CPPUNIT_TEST(keepZeroDeletesOnDisconnect);
     CPPUNIT_TEST(purgeDeletesWhatIsKeptTooLong);
+    CPPUNIT_TEST(countsFollowEveryChange);
     CPPUNIT_TEST(heartbeatsAreRemembered);
     CPPUNIT_TEST(boundClientsAreCountedAndRemoved);
     CPPUNIT_TEST(onlyDisconnectedClientsMayBeDeleted);
@@ -189,6 +191,46 @@ public:
         auto again = make();
         again->open(path, true);
         CPPUNIT_ASSERT(again->list().empty());
+    }
+
+    // The counts /status shows are kept up to date instead of walked; after
+    // any mix of changes they must match what a walk of the clients finds.
+    void countsFollowEveryChange() {
+        for (std::optional<int64_t> keep : {std::optional<int64_t>{}, std::optional<int64_t>{20}}) {
+            auto r = make(keep);
+            std::map<std::string, uint64_t> connections;
+            uint32_t seed = 7;
+            auto next = [&seed] { return seed = seed * 1103515245u + 12345u; };
+            for (int step = 0; step < 400; ++step) {
+                std::string id = "c" + std::to_string(next() % 12);
+                switch (next() % 5) {
+                    case 0:
+                    case 1: {
+                        ConnectResult c = r->connect(request(id, "s" + std::to_string(next() % 2)),
+                                                     "auth", "192.0.2.1", {});
+                        if (c.accepted) connections[id] = c.connection;
+                        break;
+                    }
+                    case 2:
+                        if (connections.count(id)) r->disconnect(id, connections[id]);
+                        break;
+                    case 3:
+                        r->removeDisconnected(id);
+                        break;
+                    default:
+                        clock += int64_t(next() % 15) * kSecond;
+                        if (next() % 3 == 0) r->purge();
+                }
+                uint64_t connected = 0, disconnected = 0;
+                for (const auto& view : r->list())
+                    (view.record->connected() ? connected : disconnected)++;
+                auto counts = r->counts();
+                CPPUNIT_ASSERT_EQUAL_MESSAGE("step " + std::to_string(step), connected,
+                                             counts.connected);
+                CPPUNIT_ASSERT_EQUAL_MESSAGE("step " + std::to_string(step), disconnected,
+                                             counts.disconnected);
+            }
+        }
     }
 
     void purgeDeletesWhatIsKeptTooLong() {
