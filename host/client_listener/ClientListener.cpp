@@ -2,7 +2,7 @@
 
 #include "client_listener/ClientSession.h"
 #include "net/MonotonicClock.h"
-#include "util/LogText.h"
+#include "util/QuotedText.h"
 #include "ws/Handshake.h"
 
 namespace rportd::client_listener {

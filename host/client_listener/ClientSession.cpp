@@ -10,7 +10,7 @@
 #include "net/MonotonicClock.h"
 #include "ssh/SshMessages.h"
 #include "util/JsonWriter.h"
-#include "util/LogText.h"
+#include "util/QuotedText.h"
 
 namespace rportd::client_listener {
 

@@ -6,6 +6,7 @@
 #include <cstdio>
 
 #include "clients/GoVersion.h"
+#include "util/QuotedText.h"
 
 namespace rportd::clients {
 
@@ -15,41 +16,6 @@ int64_t systemNanos() {
     return std::chrono::duration_cast<std::chrono::nanoseconds>(
                std::chrono::system_clock::now().time_since_epoch())
         .count();
-}
-
-// Go's %q for the texts clients get back: quotes and backslashes escaped,
-// control bytes as escapes, everything else as it is.
-std::string goQuote(std::string_view s) {
-    std::string out = "\"";
-    for (char ch : s) {
-        unsigned char c = static_cast<unsigned char>(ch);
-        switch (c) {
-            case '"':
-                out += "\\\"";
-                break;
-            case '\\':
-                out += "\\\\";
-                break;
-            case '\n':
-                out += "\\n";
-                break;
-            case '\r':
-                out += "\\r";
-                break;
-            case '\t':
-                out += "\\t";
-                break;
-            default:
-                if (c < 0x20 || c == 0x7F) {
-                    char esc[8];
-                    std::snprintf(esc, sizeof esc, "\\x%02x", c);
-                    out += esc;
-                } else {
-                    out += ch;
-                }
-        }
-    }
-    return out + "\"";
 }
 
 Poco::Logger& log() { return Poco::Logger::get("client-service"); }
@@ -198,7 +164,7 @@ ConnectResult ClientRegistry::connect(const ConnectionRequest& request,
             if (existing->connected()) superseded.emplace_back(id, existing->connection);
         }
         if (authIdTaken) {
-            result.refusal = "client auth ID is already in use: " + goQuote(clientAuthId);
+            result.refusal = "client auth ID is already in use: " + util::goQuote(clientAuthId);
             return result;
         }
 

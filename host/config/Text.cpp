@@ -21,52 +21,6 @@ std::string trimBlanks(std::string_view text) {
     return std::string(text.substr(first, last - first + 1));
 }
 
-std::string goQuote(std::string_view text) {
-    std::string out = "\"";
-    for (char ch : text) {
-        const auto byte = static_cast<unsigned char>(ch);
-        switch (ch) {
-            case '"':
-                out += "\\\"";
-                break;
-            case '\\':
-                out += "\\\\";
-                break;
-            case '\a':
-                out += "\\a";
-                break;
-            case '\b':
-                out += "\\b";
-                break;
-            case '\f':
-                out += "\\f";
-                break;
-            case '\n':
-                out += "\\n";
-                break;
-            case '\r':
-                out += "\\r";
-                break;
-            case '\t':
-                out += "\\t";
-                break;
-            case '\v':
-                out += "\\v";
-                break;
-            default:
-                if (byte < 0x20 || byte == 0x7f) {
-                    char hex[8];
-                    std::snprintf(hex, sizeof hex, "\\x%02x", byte);
-                    out += hex;
-                } else {
-                    out += ch;  // printable ASCII and UTF-8 sequences stay as they are
-                }
-        }
-    }
-    out += '"';
-    return out;
-}
-
 std::vector<std::string> splitCsvRecord(std::string_view text) {
     std::vector<std::string> fields;
     std::string field;

@@ -19,8 +19,8 @@ namespace rport::test {
 
 namespace {
 
-pid_t spawn(const std::string& binary, const std::vector<std::string>& args, const std::string& workDir,
-            const std::string& logPath) {
+pid_t spawn(const std::string& binary, const std::vector<std::string>& args,
+            const std::string& workDir, const std::string& logPath) {
     std::vector<std::string> argvStrings{binary};
     argvStrings.insert(argvStrings.end(), args.begin(), args.end());
     std::vector<char*> argv;
@@ -91,40 +91,33 @@ bool RportdProcess::waitForOutput(const std::string& needle, int timeoutMs) cons
     return output().find(needle) != std::string::npos;
 }
 
-uint16_t RportdProcess::waitForApiPort(int timeoutMs) const {
-    static const std::regex listening(R"(API Listening on [^\s]*:(\d+)( \(HTTPS?\))?\.\.\.)");
+std::string RportdProcess::waitForPattern(const std::regex& pattern, int timeoutMs,
+                                          const std::string& what) const {
     auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeoutMs);
     while (std::chrono::steady_clock::now() < deadline) {
         std::smatch m;
         std::string out = output();
-        if (std::regex_search(out, m, listening)) return static_cast<uint16_t>(std::stoi(m[1]));
+        if (std::regex_search(out, m, pattern)) return m[1];
         std::this_thread::sleep_for(std::chrono::milliseconds(10));
     }
-    throw std::runtime_error("rportd did not start listening; output:\n" + output());
+    throw std::runtime_error(what + "; output:\n" + output());
+}
+
+uint16_t RportdProcess::waitForApiPort(int timeoutMs) const {
+    static const std::regex listening(R"(API Listening on [^\s]*:(\d+)( \(HTTPS?\))?\.\.\.)");
+    return static_cast<uint16_t>(
+        std::stoi(waitForPattern(listening, timeoutMs, "rportd did not start listening")));
 }
 
 uint16_t RportdProcess::waitForClientPort(int timeoutMs) const {
     static const std::regex listening(R"(client-listener: Listening on [^\s]*:(\d+))");
-    auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeoutMs);
-    while (std::chrono::steady_clock::now() < deadline) {
-        std::smatch m;
-        std::string out = output();
-        if (std::regex_search(out, m, listening)) return static_cast<uint16_t>(std::stoi(m[1]));
-        std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    }
-    throw std::runtime_error("rportd's client listener did not start; output:\n" + output());
+    return static_cast<uint16_t>(
+        std::stoi(waitForPattern(listening, timeoutMs, "rportd's client listener did not start")));
 }
 
 std::string RportdProcess::fingerprint(int timeoutMs) const {
     static const std::regex logged(R"(Fingerprint ([0-9a-f]{2}(:[0-9a-f]{2}){15}))");
-    auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeoutMs);
-    while (std::chrono::steady_clock::now() < deadline) {
-        std::smatch m;
-        std::string out = output();
-        if (std::regex_search(out, m, logged)) return m[1];
-        std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    }
-    throw std::runtime_error("rportd logged no fingerprint; output:\n" + output());
+    return waitForPattern(logged, timeoutMs, "rportd logged no fingerprint");
 }
 
 bool RportdProcess::running() {

@@ -6,6 +6,7 @@
 #include <sys/types.h>
 
 #include <cstdint>
+#include <regex>
 #include <string>
 #include <vector>
 
@@ -48,6 +49,10 @@ public:
     bool running();
 
 private:
+    // The first group of the first match in the output, once there.
+    std::string waitForPattern(const std::regex& pattern, int timeoutMs,
+                               const std::string& what) const;
+
     pid_t _pid = -1;
     std::string _logPath;
     int _exitCode = -1;

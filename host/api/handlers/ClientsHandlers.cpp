@@ -10,7 +10,7 @@
 #include "api/query/FilterMatch.h"
 #include "api/query/ListOptions.h"
 #include "util/JsonWriter.h"
-#include "util/LogText.h"
+#include "util/QuotedText.h"
 #include "util/TimeText.h"
 
 namespace rportd::api {

@@ -1,11 +1,11 @@
 #include <cppunit/extensions/HelperMacros.h>
 
-#include "util/LogText.h"
+#include "util/QuotedText.h"
 
 using rportd::util::quotedForLog;
 
-class LogTextTest : public CppUnit::TestFixture {
-    CPPUNIT_TEST_SUITE(LogTextTest);
+class QuotedTextTest : public CppUnit::TestFixture {
+    CPPUNIT_TEST_SUITE(QuotedTextTest);
     CPPUNIT_TEST(plainValuesAreQuoted);
     CPPUNIT_TEST(lineBreaksAndControlBytesCannotForgeLines);
     CPPUNIT_TEST(longValuesAreCut);
@@ -21,7 +21,8 @@ public:
         std::string forged = quotedForLog("x\n2026/01/01 00:00:00 info: fake\x1b[0m\xff");
         CPPUNIT_ASSERT(forged.find('\n') == std::string::npos);
         CPPUNIT_ASSERT(forged.find('\x1b') == std::string::npos);
-        CPPUNIT_ASSERT_EQUAL(std::string("\"x\\n2026/01/01 00:00:00 info: fake\\x1b[0m\\xff\""), forged);
+        CPPUNIT_ASSERT_EQUAL(std::string("\"x\\n2026/01/01 00:00:00 info: fake\\x1b[0m\\xff\""),
+                             forged);
     }
 
     void longValuesAreCut() {
@@ -30,4 +31,4 @@ public:
     }
 };
 
-CPPUNIT_TEST_SUITE_REGISTRATION(LogTextTest);
+CPPUNIT_TEST_SUITE_REGISTRATION(QuotedTextTest);
