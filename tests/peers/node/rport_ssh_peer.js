@@ -21,6 +21,8 @@
 //   huge-length                an SSH packet claiming 2 GiB; the server hangs up
 //   hold <count> <ms>          <count> WebSockets that upgrade and never start
 //                              SSH; prints how many the server closed within <ms>
+//   go-silent <id> <ms>        registers, then stops reading (a client whose
+//                              link died without a FIN) for <ms>
 //
 // Lines starting with a capital keyword are for the C++ test to check.
 // Exits 0 on success, 1 on a failure, 2 on the overall timeout.
@@ -405,6 +407,13 @@ const scenarios = {
   truncated,
   'huge-length': hugeLength,
   hold: () => hold(Number(args[0]), Number(args[1])),
+  'go-silent': async () => {
+    const state = await registerOne(args[0], GOOD_PASSWORD);
+    // Nothing is read any more, so the server's pings go unanswered.
+    state.ws._socket.pause();
+    console.log('SILENT');
+    await new Promise((resolve) => setTimeout(resolve, Number(args[1])));
+  },
 };
 
 if (!port || !scenarios[scenario]) fail('usage: rport_ssh_peer.js <port> <scenario> [args...]');
