@@ -6,7 +6,7 @@ packages=(
   build-essential cmake ninja-build pkg-config git curl jq openssl python3
   libpoco-dev libtomlplusplus-dev libssl-dev libcrypt-dev libsqlite3-dev libmariadb-dev
   libcppunit-dev clang libc++-dev libc++abi-dev
-  mariadb-server pebble certbot wrk nginx testssl.sh
+  mariadb-server pebble certbot wrk nginx testssl.sh openssh-client
 )
 # Node.js runs the real protocol peers of the tests (tests/peers/node). A
 # machine that already has node and npm (from another source) keeps them:
