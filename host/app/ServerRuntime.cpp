@@ -423,6 +423,11 @@ void ServerRuntime::startClientListener() {
 }
 
 void ServerRuntime::stop() {
+    // The API first: its handlers reach live clients through the listener.
+    if (_api) {
+        _api->stop();
+        _api.reset();
+    }
     if (_clientListener) {
         _clientListener->stop();
         _clientListener.reset();
@@ -430,10 +435,6 @@ void ServerRuntime::stop() {
     if (_purgeTimer) {
         _services->timers().cancelAll(this);
         _purgeTimer = 0;
-    }
-    if (_api) {
-        _api->stop();
-        _api.reset();
     }
     if (_challengeServer) {
         _challengeServer->stop(std::chrono::milliseconds(1000));

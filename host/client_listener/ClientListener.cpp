@@ -68,6 +68,8 @@ uint16_t ClientListener::listen(const std::string& hostPort, http::TransportFact
 void ClientListener::start() { _http->start(); }
 
 void ClientListener::stop() {
+    // The registry outlives the listener: it must not call back into it.
+    _context.registry.setCloser({});
     if (_http) _http->stop(std::chrono::milliseconds(2000));
     _pool.stop();
 }

@@ -158,7 +158,10 @@ void ClientSession::checkPassword() {
     _pendingUser.clear();
     OPENSSL_cleanse(_pendingPassword.data(), _pendingPassword.size());
     _pendingPassword.clear();
-    if (!_ssh || _ssh->ended()) return;
+    if (!_ssh || _ssh->ended()) {
+        _ticket.reset();
+        return;
+    }
     std::shared_ptr<plugin_host::AuthBackend> backend = _context.currentAuth();
     if (!backend) {
         _context.log.error("no client-auth backend: refusing %s", util::quotedForLog(clientAuthId));
