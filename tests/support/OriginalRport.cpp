@@ -13,13 +13,20 @@
 namespace rport::test {
 
 std::string interopBinDir() {
-    std::string dir;
+    std::vector<std::string> candidates;
     if (const char* env = std::getenv("RPORT_INTEROP_DIR"))
-        dir = std::string(env) + "/bin";
-    else
-        dir = std::string(RPORT_SOURCE_DIR) + "/../shared/interop/bin";
-    if (::access((dir + "/rport").c_str(), X_OK) != 0) return "";
-    return dir;
+        candidates.push_back(std::string(env) + "/bin");
+    candidates.push_back(std::string(RPORT_SOURCE_DIR) + "/../shared/interop/bin");
+    // A local clone of the checkout (what CI tests) finds them beside the
+    // checkout it was cloned from.
+    std::string origin = shellOutput("git -C '" + std::string(RPORT_SOURCE_DIR) +
+                                     "' config --get remote.origin.url 2>/dev/null");
+    while (!origin.empty() && (origin.back() == '\n' || origin.back() == '/')) origin.pop_back();
+    if (!origin.empty() && origin.front() == '/')
+        candidates.push_back(origin + "/../shared/interop/bin");
+    for (const auto& dir : candidates)
+        if (::access((dir + "/rport").c_str(), X_OK) == 0) return dir;
+    return "";
 }
 
 bool originalClientAvailable() {
