@@ -84,6 +84,12 @@ void ClientSession::endByServer(std::string_view reason) {
 void ClientSession::onEnd() {
     cancelTimers();
     _ticket.reset();
+    // The transport went away under SSH (a reset, a timeout): the channels
+    // and pending replies still hear that the connection ended.
+    if (_ssh && !_ssh->ended()) {
+        _transportGone = true;
+        _ssh->disconnect(ssh::kByApplication, "connection lost");
+    }
     if (_registered) {
         _context.live.remove(_clientId, this);
         _context.log.information("client %s disconnected (%s)", util::quotedForLog(_clientId),
@@ -104,7 +110,7 @@ void ClientSession::onEnd() {
 }
 
 void ClientSession::send(std::string&& bytes) {
-    if (_stream) _stream->write(bytes);
+    if (_stream && !_transportGone) _stream->write(bytes);
 }
 
 void ClientSession::onEnded(std::string_view reason, bool protocolViolation) {
@@ -114,7 +120,7 @@ void ClientSession::onEnded(std::string_view reason, bool protocolViolation) {
     else
         _context.log.debug("SSH connection of %s ended: %s", describe(),
                            util::quotedForLog(reason, 256));
-    if (_stream) _stream->close();
+    if (_stream && !_transportGone) _stream->close();
 }
 
 size_t ClientSession::queuedOutput() const { return _stream ? _stream->queuedBytes() : 0; }

@@ -85,6 +85,7 @@ private:
     std::string _clientId;
     uint64_t _registryConnection = 0;
     bool _requestPending = false;
+    bool _transportGone = false;  // onEnd came: nothing more goes out
     bool _registered = false;
     bool _pingOutstanding = false;
     net::EventLoop* _loop = nullptr;

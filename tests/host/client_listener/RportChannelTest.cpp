@@ -187,49 +187,78 @@ private:
 class RportChannelTest : public CppUnit::TestFixture {
     CPPUNIT_TEST_SUITE(RportChannelTest);
     CPPUNIT_TEST(hundredMegabytesBothWaysThroughTheOriginalClient);
+    CPPUNIT_TEST(aChannelHearsWhenTheClientVanishes);
     CPPUNIT_TEST_SUITE_END();
 
 public:
-    void hundredMegabytesBothWaysThroughTheOriginalClient() {
-        if (!originalClientAvailable()) return;
+    // The runtime in process with the original client connected as "pipe".
+    // Declared so that the runtime goes first: its loops must stop before
+    // the handler they call is destroyed.
+    struct Rig {
         TempDir dir;
+        EchoServer echo;
+        std::unique_ptr<PatternPipe> pipe;
+        std::unique_ptr<OriginalClient> client;
+        std::unique_ptr<rportd::app::ServerRuntime> runtime;
+    };
+
+    static void startRig(Rig& rig) {
         std::vector<std::string> warnings;
         auto cfg = rportd::config::loadConfigText(
             "[server]\naddress = \"127.0.0.1:0\"\nauth = \"clientAuth1:1234\"\ndata_dir = \"" +
-                dir.file("data") + "\"\n[plugins]\ndir = \"" + buildDir() +
+                rig.dir.file("data") + "\"\n[plugins]\ndir = \"" + buildDir() +
                 "/lib/rportd/plugins\"\n",
             "channel.conf", warnings);
-        auto runtime = std::make_unique<rportd::app::ServerRuntime>(std::move(cfg));
-        runtime->prepare();
-        runtime->start();
-        uint16_t port = runtime->clientPort();
-
+        rig.runtime = std::make_unique<rportd::app::ServerRuntime>(std::move(cfg));
+        rig.runtime->prepare();
+        rig.runtime->start();
         OriginalClient::Options options;
-        options.server = "127.0.0.1:" + std::to_string(port);
+        options.server = "127.0.0.1:" + std::to_string(rig.runtime->clientPort());
         options.id = "pipe";
         options.flagAuth = "clientAuth1:1234";
-        OriginalClient client(dir.path(), options);
+        rig.client = std::make_unique<OriginalClient>(rig.dir.path(), options);
         auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
         while (std::chrono::steady_clock::now() < deadline) {
-            auto view = runtime->clientRegistry().find("pipe");
+            auto view = rig.runtime->clientRegistry().find("pipe");
             if (view && view->record->connected()) break;
             std::this_thread::sleep_for(std::chrono::milliseconds(100));
         }
-        CPPUNIT_ASSERT_MESSAGE(tail(client.output()), client.waitForConnected(1000));
-
-        EchoServer echo;
-        std::unique_ptr<PatternPipe> pipe;
+        CPPUNIT_ASSERT_MESSAGE(tail(rig.client->output()), rig.client->waitForConnected(1000));
         std::atomic<bool> opened{false};
-        std::string target = "127.0.0.1:" + std::to_string(echo.port);
-        bool posted = runtime->clientListener()->liveClients().post(
+        std::string target = "127.0.0.1:" + std::to_string(rig.echo.port);
+        bool posted = rig.runtime->clientListener()->liveClients().post(
             "pipe", [&](rportd::client_listener::ClientSession& s) {
-                pipe = std::make_unique<PatternPipe>(s);
-                opened = s.openRportChannel(target, *pipe) != nullptr;
+                rig.pipe = std::make_unique<PatternPipe>(s);
+                opened = s.openRportChannel(target, *rig.pipe) != nullptr;
             });
         CPPUNIT_ASSERT(posted);
-        while (!pipe) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        while (!rig.pipe) std::this_thread::sleep_for(std::chrono::milliseconds(10));
         std::this_thread::sleep_for(std::chrono::milliseconds(100));
         CPPUNIT_ASSERT(opened);
+    }
+
+    // The client goes away without a word (its process ends): the channel's
+    // handler still hears that the channel is closed, so a tunnel can let go.
+    void aChannelHearsWhenTheClientVanishes() {
+        if (!originalClientAvailable()) return;
+        Rig rig;
+        startRig(rig);
+        rig.client->stop();
+        auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+        while (!rig.pipe->closed && std::chrono::steady_clock::now() < deadline)
+            std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        CPPUNIT_ASSERT(rig.pipe->closed);
+        rig.runtime->stop();
+    }
+
+    void hundredMegabytesBothWaysThroughTheOriginalClient() {
+        if (!originalClientAvailable()) return;
+        Rig rig;
+        startRig(rig);
+        auto& runtime = rig.runtime;
+        auto& client = *rig.client;
+        auto& echo = rig.echo;
+        auto& pipe = rig.pipe;
 
         long baseline = residentKiB();
         long peak = baseline;
@@ -251,7 +280,7 @@ public:
         }
         uint64_t receivedWhileHeld = pipe->received;
         pipe->slowConsumer = false;
-        deadline = std::chrono::steady_clock::now() + std::chrono::seconds(240);
+        auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(240);
         while (!pipe->finished && !pipe->failed && std::chrono::steady_clock::now() < deadline) {
             peak = std::max(peak, residentKiB());
             if (std::getenv("RPORT_TEST_PROGRESS"))
