@@ -46,13 +46,6 @@ const char* const kSchema[] = {
     "INSERT INTO schema_migrations (version, dirty) VALUES (3, 'false')",
 };
 
-void writeList(util::JsonWriter& w, const StringList& list) {
-    if (list)
-        w.stringArray(*list);
-    else
-        w.null();
-}
-
 using DetailReader = std::function<void(Client&, const std::string& field, std::string_view value)>;
 
 template <std::string Client::*Member>
@@ -137,22 +130,16 @@ std::string encodeDetails(const Client& c) {
     w.key("version").value(c.version);
     w.key("address").value(c.address);
     w.key("ipv4");
-    writeList(w, c.ipv4);
+    gojson::writeStringList(w, c.ipv4);
     w.key("ipv6");
-    writeList(w, c.ipv6);
+    gojson::writeStringList(w, c.ipv6);
     w.key("tags");
-    writeList(w, c.tags);
+    gojson::writeStringList(w, c.tags);
     w.key("labels");
-    if (c.labels) {
-        w.beginObject();
-        for (const auto& [k, v] : *c.labels) w.key(k).value(v);
-        w.endObject();
-    } else {
-        w.null();
-    }
+    gojson::writeLabels(w, c.labels);
     w.key("tunnels").raw(c.tunnelsJson);
     w.key("allowed_user_groups");
-    writeList(w, c.allowedUserGroups);
+    gojson::writeStringList(w, c.allowedUserGroups);
     w.key("updates_status").raw(c.updatesStatusJson);
     w.key("ext_ip_addresses").raw(c.ipAddressesJson);
     w.key("client_configuration").raw(c.clientConfigurationJson);

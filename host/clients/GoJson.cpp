@@ -121,4 +121,21 @@ void readRaw(const std::string& field, std::string_view v, json::Kind allowed, s
     out = json::compact(v);
 }
 
+void writeStringList(util::JsonWriter& w, const StringList& list) {
+    if (list)
+        w.stringArray(*list);
+    else
+        w.null();
+}
+
+void writeLabels(util::JsonWriter& w, const Labels& labels) {
+    if (!labels) {
+        w.null();
+        return;
+    }
+    w.beginObject();
+    for (const auto& [key, value] : *labels) w.key(key).value(value);
+    w.endObject();
+}
+
 }  // namespace rportd::clients::gojson

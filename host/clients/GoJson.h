@@ -1,7 +1,8 @@
 #pragma once
 // Reading JSON values into typed fields the way Go's encoding/json fills a
 // struct, for the two documents the original's Go types define: a client's
-// connection request and the `details` column of clients.db.
+// connection request and the `details` column of clients.db; and writing the
+// two nullable types back the way Go renders them (the API and clients.db).
 //
 // The rules: null leaves the field as it was, a value of another type is an
 // error, integers must be integral and in range, a nil slice or map stays
@@ -16,6 +17,7 @@
 #include <vector>
 
 #include "util/JsonText.h"
+#include "util/JsonWriter.h"
 
 namespace rportd::clients {
 
@@ -41,6 +43,10 @@ void readLabels(const std::string& field, std::string_view value, Labels& out);
 // A value kept as compact JSON text: null or one of the allowed kinds.
 void readRaw(const std::string& field, std::string_view value, util::json::Kind allowed,
              std::string& out);
+
+// null for a nil list or map, as Go's encoder writes it.
+void writeStringList(util::JsonWriter& w, const StringList& list);
+void writeLabels(util::JsonWriter& w, const Labels& labels);
 
 }  // namespace gojson
 }  // namespace rportd::clients

@@ -107,14 +107,6 @@ done
 
 # --- wrk -------------------------------------------------------------------------------
 clk_tck=$(getconf CLK_TCK)
-cpu_ticks() {
-    local p total=0 t
-    for p in "$@"; do
-        t=$(awk '{ print $14 + $15 }' "/proc/$p/stat" 2>/dev/null) || continue
-        total=$((total + t))
-    done
-    echo "$total"
-}
 
 run_wrk() {  # NAME URL DURATION -> $dir/wrk-NAME.txt
     local out=$dir/wrk-$1.txt
@@ -139,9 +131,9 @@ for ((r = 1; r <= rounds; r++)); do
     declare -A round_cpu=()
     for server in "${order[@]}"; do
         read -r -a pids <<<"${pids_of[$server]}"
-        before=$(cpu_ticks "${pids[@]}")
+        before=$(bench_cpu_ticks "${pids[@]}")
         run_wrk "$server-$r" "${url_of[$server]}" "$duration"
-        after=$(cpu_ticks "${pids[@]}")
+        after=$(bench_cpu_ticks "${pids[@]}")
         read -r reqs p99 < <(bench_wrk_figures "$dir/wrk-$server-$r.txt")
         total=$(awk '/ requests in / { print $1; exit }' "$dir/wrk-$server-$r.txt")
         cpu=$(awk -v t=$((after - before)) -v hz="$clk_tck" -v n="$total" 'BEGIN { printf "%.2f", t / hz * 1e6 / n }')

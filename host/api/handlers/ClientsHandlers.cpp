@@ -94,13 +94,6 @@ const char* connectionState(const Client& c) {
     return c.connected() ? "connected" : "disconnected";
 }
 
-void writeList(util::JsonWriter& w, const clients::StringList& list) {
-    if (list)
-        w.stringArray(*list);
-    else
-        w.null();
-}
-
 void writeTime(util::JsonWriter& w, const std::optional<int64_t>& nanos) {
     if (nanos)
         w.value(util::rfc3339NanoUtc(*nanos));
@@ -237,25 +230,17 @@ std::string renderClient(const ClientView& view,
     if (want("disconnected_at")) writeTime(w.key("disconnected_at"), c.disconnectedAt);
     if (want("last_heartbeat_at")) writeTime(w.key("last_heartbeat_at"), view.lastHeartbeatAt);
     if (want("connection_state")) w.key("connection_state").value(connectionState(c));
-    if (want("ipv4")) writeList(w.key("ipv4"), c.ipv4);
-    if (want("ipv6")) writeList(w.key("ipv6"), c.ipv6);
-    if (want("tags")) writeList(w.key("tags"), c.tags);
-    if (want("allowed_user_groups")) writeList(w.key("allowed_user_groups"), c.allowedUserGroups);
+    if (want("ipv4")) clients::gojson::writeStringList(w.key("ipv4"), c.ipv4);
+    if (want("ipv6")) clients::gojson::writeStringList(w.key("ipv6"), c.ipv6);
+    if (want("tags")) clients::gojson::writeStringList(w.key("tags"), c.tags);
+    if (want("allowed_user_groups"))
+        clients::gojson::writeStringList(w.key("allowed_user_groups"), c.allowedUserGroups);
     if (want("tunnels")) w.key("tunnels").raw(c.tunnelsJson);
     if (want("updates_status")) w.key("updates_status").raw(c.updatesStatusJson);
     if (want("ip_addresses")) w.key("ext_ip_addresses").raw(c.ipAddressesJson);
     if (want("client_configuration")) w.key("client_configuration").raw(c.clientConfigurationJson);
     if (want("groups")) w.key("groups").beginArray().endArray();
-    if (want("labels")) {
-        w.key("labels");
-        if (c.labels) {
-            w.beginObject();
-            for (const auto& [k, v] : *c.labels) w.key(k).value(v);
-            w.endObject();
-        } else {
-            w.null();
-        }
-    }
+    if (want("labels")) clients::gojson::writeLabels(w.key("labels"), c.labels);
     w.endObject();
     return w.take();
 }
@@ -318,23 +303,24 @@ void addClientsRoutes(Router& router, clients::ClientRegistry& registry) {
         },
         /*nonBlocking=*/true);
 
-    router.add("DELETE", "/api/v1/clients/{client_id}", Access::Authenticated,
-               [&registry](ApiContext& ctx) {
-                   ClientView view = accessibleClient(ctx, registry);
-                   const std::string& id = view.record->id;
-                   switch (registry.removeDisconnected(id)) {
-                       case clients::ClientRegistry::RemoveResult::Connected:
-                           throw ApiError(400, kCodeClientConnected,
-                                          "Client is active, should be disconnected");
-                       case clients::ClientRegistry::RemoveResult::NotFound:
-                           throw ApiError(404, kCodeClientNotFound,
-                                          "Client with id=\"" + id + "\" not found.");
-                       case clients::ClientRegistry::RemoveResult::Removed:
-                           break;
-                   }
-                   Poco::Logger::get("api-listener").debug("Client %s deleted.", util::quotedForLog(id));
-                   sendEmpty(ctx.response, 204);
-               });
+    router.add(
+        "DELETE", "/api/v1/clients/{client_id}", Access::Authenticated,
+        [&registry](ApiContext& ctx) {
+            ClientView view = accessibleClient(ctx, registry);
+            const std::string& id = view.record->id;
+            switch (registry.removeDisconnected(id)) {
+                case clients::ClientRegistry::RemoveResult::Connected:
+                    throw ApiError(400, kCodeClientConnected,
+                                   "Client is active, should be disconnected");
+                case clients::ClientRegistry::RemoveResult::NotFound:
+                    throw ApiError(404, kCodeClientNotFound,
+                                   "Client with id=\"" + id + "\" not found.");
+                case clients::ClientRegistry::RemoveResult::Removed:
+                    break;
+            }
+            Poco::Logger::get("api-listener").debug("Client %s deleted.", util::quotedForLog(id));
+            sendEmpty(ctx.response, 204);
+        });
 }
 
 }  // namespace rportd::api
