@@ -46,7 +46,6 @@ public:
     void stop();
 
     LiveClients& liveClients() { return _live; }
-    const LoginThrottle& throttle() const { return _throttle; }
 
 private:
     bool answer(http::HttpRequest& request, http::HttpResponse& response);

@@ -58,7 +58,8 @@ public:
         virtual void onGlobalRequest(std::string_view name, bool wantReply,
                                      std::string_view payload) = 0;
         // The connection is over: the peer said goodbye, broke the protocol
-        // (`byPeer` false: we sent DISCONNECT), or disconnect() was called.
+        // (`protocolViolation`: we sent DISCONNECT saying why), or
+        // disconnect() was called.
         // The application closes the transport after flushing what was sent.
         virtual void onEnded(std::string_view reason, bool protocolViolation) = 0;
     };
@@ -72,13 +73,12 @@ public:
     // Input that arrived but waits for an answer (password check): the
     // transport should stop reading while this is true.
     bool waitingForApplication() const { return _passwordPending; }
-    size_t bufferedInput() const { return _packets.buffered(); }
 
     void answerPassword(bool accepted);
     void answerGlobalRequest(bool success, std::string_view payload = {});
 
     // A global request to the client; `onReply` (may be empty: no reply
-    // wanted) gets the answer, or success=false with `ended` when the
+    // wanted) gets the answer, or success=false with no payload when the
     // connection ends first.
     using ReplyCallback = std::function<void(bool success, std::string_view payload)>;
     void sendGlobalRequest(std::string_view name, std::string_view payload, ReplyCallback onReply);
@@ -99,10 +99,8 @@ public:
     bool ended() const { return _ended; }
     const std::string& user() const { return _user; }
     const std::string& clientVersion() const { return _clientVersion; }
-    size_t channelCount() const { return _channels.size(); }
     // Completed key exchanges, the first one included.
     uint64_t keyExchanges() const { return _keyExchanges; }
-    bool strictKeyExchange() const { return _strict; }
 
 private:
     friend class Channel;

@@ -53,8 +53,4 @@ enum ChannelOpenFailureReason : uint32_t {
     kResourceShortage = 4,
 };
 
-// Transport-layer messages (1..49) are the only ones allowed while keys are
-// being exchanged (RFC 4253 §7.1).
-inline bool isTransportMessage(uint8_t type) { return type >= 1 && type <= 49; }
-
 }  // namespace rportd::ssh
