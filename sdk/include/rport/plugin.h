@@ -8,6 +8,10 @@
  *
  * ABI changelog (append a dated line for every minor bump; never edit old ones)
  *   1.0  2026-11-22  First stable version: host services, auth and cert vtables.
+ *   1.1  2026-12-02  Host services for certificate providers that obtain
+ *                    certificates themselves: tls_alpn01_publish/withdraw,
+ *                    status_report (rport_provider_status), state_dir,
+ *                    timer_start64.
  *
  * Rules that keep old plugins loading in new hosts and new plugins in old hosts
  *   - C only: fixed-width integers, {ptr,len} strings, opaque handles, function
@@ -57,7 +61,7 @@ extern "C" {
 #endif
 
 #define RPORT_ABI_MAJOR 1
-#define RPORT_ABI_MINOR 0
+#define RPORT_ABI_MINOR 1
 
 #if defined(_WIN32)
 #define RPORT_EXPORT __declspec(dllexport)
@@ -154,6 +158,21 @@ typedef struct rport_cert_bundle {
     int64_t not_after;
 } rport_cert_bundle;
 
+/* What a certificate provider is doing about one name, for /status and the
+ * log (1.1). The host copies it during status_report. Times are Unix seconds,
+ * 0 meaning "none". */
+typedef struct rport_provider_status {
+    uint32_t struct_size;
+    uint32_t reserved;
+    rport_str name;       /* the DNS name the certificate is for */
+    rport_str state;      /* one word: "issuing", "valid", "renewing", "retrying", "failed" */
+    rport_str detail;     /* what it is doing now, in plain words; may be empty */
+    rport_str last_error; /* why the last attempt failed, and what to do; empty after a success */
+    int64_t last_error_at;
+    int64_t next_attempt; /* the planned renewal, or the next retry */
+    int64_t not_after;    /* of the certificate in force */
+} rport_provider_status;
+
 /* Where results go. The caller fills only the slots the call can produce; the
  * callee checks a slot before using it. All slots copy what they receive. */
 typedef struct rport_sink {
@@ -223,6 +242,35 @@ typedef struct rport_host_v1 {
     /* After this returns the callback is not running and will not run again,
      * unless called from inside that callback. */
     int32_t (*timer_cancel)(rport_host_ctx *ctx, uint64_t id);
+
+    /* ---- 1.1 ---- check each with RPORT_HAS before use ---------------------- */
+
+    /* ACME TLS-ALPN-01 (RFC 8737): until withdrawn, a TLS handshake whose
+     * server name is `name` and that offers the ALPN protocol "acme-tls/1" is
+     * answered with this certificate (PEM; it carries the acmeIdentifier
+     * extension) and key, then closed. RPORT_E_INVALID when the name or the
+     * pair is malformed, RPORT_E_UNSUPPORTED when no TLS listener of the host
+     * can answer it. Publishing a name again replaces its pair. */
+    int32_t (*tls_alpn01_publish)(rport_host_ctx *ctx, rport_str name, rport_str cert_pem,
+                                  rport_str key_pem);
+    int32_t (*tls_alpn01_withdraw)(rport_host_ctx *ctx, rport_str name);
+
+    /* Reports the provider's state for one name; the latest report per name
+     * is what /status shows. Copied before it returns. */
+    void (*status_report)(rport_host_ctx *ctx, const rport_provider_status *status);
+
+    /* A directory for the backend's own files: <data_dir>/<backend name>,
+     * created by the host (mode 0700) at the first call. Every instance of
+     * the same backend gets the same directory, so instances (and several
+     * rportd sharing a data_dir) coordinate through file locks. {NULL, 0}
+     * when it cannot be created; the reason went to the log. Valid until
+     * destroy. */
+    rport_str (*state_dir)(rport_host_ctx *ctx);
+
+    /* timer_start with 64-bit delays: certificates live longer than the
+     * 49.7 days a uint32_t of milliseconds can say. Same guarantees. */
+    int32_t (*timer_start64)(rport_host_ctx *ctx, uint64_t delay_ms, uint64_t period_ms,
+                             rport_timer_fn fire, void *arg, uint64_t *id);
 } rport_host_v1;
 
 /* ---- what plugins offer ------------------------------------------------------------ */

@@ -105,6 +105,61 @@ public:
     }
     void cancelTimer(uint64_t id) const { _api->timer_cancel(_ctx, id); }
 
+    // ---- ABI 1.1 services: check offers...() first on a host that may be older.
+
+    bool offersTlsAlpn01() const noexcept {
+        return RPORT_HAS(_api, rport_host_v1, tls_alpn01_publish) &&
+               RPORT_HAS(_api, rport_host_v1, tls_alpn01_withdraw);
+    }
+    bool offersStatusReport() const noexcept { return RPORT_HAS(_api, rport_host_v1, status_report); }
+    bool offersStateDir() const noexcept { return RPORT_HAS(_api, rport_host_v1, state_dir); }
+    bool offersLongTimers() const noexcept { return RPORT_HAS(_api, rport_host_v1, timer_start64); }
+
+    void publishTlsAlpn01(std::string_view name, std::string_view certPem, std::string_view keyPem) const {
+        if (!offersTlsAlpn01()) throw Error(RPORT_E_UNSUPPORTED, "the host cannot answer TLS-ALPN-01 (ABI 1.1)");
+        int32_t rc = _api->tls_alpn01_publish(_ctx, str(name), str(certPem), str(keyPem));
+        if (rc != RPORT_OK) throw Error(rc, "cannot publish the TLS-ALPN-01 certificate");
+    }
+    void withdrawTlsAlpn01(std::string_view name) const {
+        if (offersTlsAlpn01()) _api->tls_alpn01_withdraw(_ctx, str(name));
+    }
+    // Does nothing on a host without status reports.
+    void reportStatus(const ProviderStatus& s) const {
+        if (!offersStatusReport()) return;
+        rport_provider_status c{};
+        c.struct_size = sizeof c;
+        c.name = str(s.name);
+        c.state = str(s.state);
+        c.detail = str(s.detail);
+        c.last_error = str(s.lastError);
+        c.last_error_at = s.lastErrorAt;
+        c.next_attempt = s.nextAttempt;
+        c.not_after = s.notAfter;
+        _api->status_report(_ctx, &c);
+    }
+    // The backend's own directory, created by the host; throws when the host
+    // has none to offer or could not create it.
+    std::string stateDir() const {
+        if (!offersStateDir()) throw Error(RPORT_E_UNSUPPORTED, "the host offers no state directory (ABI 1.1)");
+        rport_str dir = _api->state_dir(_ctx);
+        if (dir.ptr == nullptr || dir.len == 0)
+            throw Error(RPORT_E_UNAVAILABLE, "the host could not create the state directory (see the log)");
+        return std::string(view(dir));
+    }
+    // Like startTimer, with delays past 49 days; on a 1.0 host, delays are
+    // capped at the longest a 1.0 timer can wait (the callback then re-plans).
+    uint64_t startLongTimer(uint64_t delayMs, uint64_t periodMs, rport_timer_fn fire, void* arg) const {
+        if (!offersLongTimers()) {
+            const uint64_t cap = 0xFFFFFFFFu;
+            return startTimer(static_cast<uint32_t>(delayMs < cap ? delayMs : cap),
+                              static_cast<uint32_t>(periodMs < cap ? periodMs : cap), fire, arg);
+        }
+        uint64_t id = 0;
+        int32_t rc = _api->timer_start64(_ctx, delayMs, periodMs, fire, arg, &id);
+        if (rc != RPORT_OK) throw Error(rc, "cannot start timer");
+        return id;
+    }
+
 private:
     const rport_host_v1* _api;
     rport_host_ctx* _ctx;

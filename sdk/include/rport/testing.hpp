@@ -8,13 +8,16 @@
 //   store->get("client1", rec);
 //
 // It implements every host service in process: logs and cert_changed calls are
-// recorded, HTTP-01 tokens land in a map, timers fire only when the test says
-// so (fireTimers), passwords are hashed with real bcrypt (cost 4, for speed).
+// recorded, HTTP-01 tokens and TLS-ALPN-01 pairs land in maps, status reports
+// are kept, timers fire only when the test says so (fireTimers), passwords are
+// hashed with real bcrypt (cost 4, for speed). FakeHost(0) offers only the ABI
+// 1.0 table, to test that a plugin still works in an older rportd.
 // Link with RportSDK::testing (adds -lcrypt and -ldl).
 #ifndef RPORT_TESTING_HPP
 #define RPORT_TESTING_HPP
 
 #include <dlfcn.h>
+#include <sys/stat.h>
 
 #include <rport/consumer.hpp>
 #include <rport/password.hpp>
@@ -44,8 +47,8 @@ public:
         std::string text;
     };
     struct Timer {
-        uint32_t delayMs;
-        uint32_t periodMs;
+        uint64_t delayMs;
+        uint64_t periodMs;
         rport_timer_fn fire;
         void* arg;
     };
@@ -53,14 +56,19 @@ public:
     // What the plugin instance sees; set before create.
     std::map<std::string, std::string> settings;
     std::string dataDir = "/tmp";
+    // What state_dir() hands out; empty: <dataDir>/<backend name>, created
+    // at the first call.
+    std::string stateDir;
     std::string kind = RPORT_KIND_CLIENT_AUTH;
     unsigned long bcryptCost = 4;
 
-    FakeHost() {
+    // abiMinor: the host version to pretend to be; 0 offers the 1.0 table only.
+    explicit FakeHost(uint32_t abiMinor = RPORT_ABI_MINOR) {
         std::memset(&_api, 0, sizeof _api);
-        _api.struct_size = sizeof _api;
+        _api.struct_size = abiMinor == 0 ? uint32_t(offsetof(rport_host_v1, tls_alpn01_publish))
+                                         : uint32_t(sizeof _api);
         _api.abi_major = RPORT_ABI_MAJOR;
-        _api.abi_minor = RPORT_ABI_MINOR;
+        _api.abi_minor = abiMinor < RPORT_ABI_MINOR ? abiMinor : RPORT_ABI_MINOR;
         _api.log = &logFn;
         _api.config_get = &configGetFn;
         _api.config_keys = &configKeysFn;
@@ -74,6 +82,13 @@ public:
         _api.http01_withdraw = &withdrawFn;
         _api.timer_start = &timerStartFn;
         _api.timer_cancel = &timerCancelFn;
+        if (abiMinor >= 1) {
+            _api.tls_alpn01_publish = &alpnPublishFn;
+            _api.tls_alpn01_withdraw = &alpnWithdrawFn;
+            _api.status_report = &statusReportFn;
+            _api.state_dir = &stateDirFn;
+            _api.timer_start64 = &timerStart64Fn;
+        }
         _self() = this;
     }
     ~FakeHost() {
@@ -111,6 +126,7 @@ public:
         const rport_backend_v1* b = findBackend(p.descriptor, backendKind, name);
         if (!b) throw std::runtime_error("no backend " + backendKind + "/" + name);
         kind = backendKind;
+        _backendName = name;
         CallResult why;
         auto client = AuthClient::create(static_cast<const rport_auth_v1*>(b->vtable), ctx(), why);
         if (!client) throw Error(why.code, "create failed: " + why.message);
@@ -121,6 +137,7 @@ public:
         const rport_backend_v1* b = findBackend(p.descriptor, RPORT_KIND_CERT_PROVIDER, name);
         if (!b) throw std::runtime_error("no cert-provider " + name);
         kind = RPORT_KIND_CERT_PROVIDER;
+        _backendName = name;
         CallResult why;
         auto client = CertClient::create(static_cast<const rport_cert_v1*>(b->vtable), ctx(), why);
         if (!client) throw Error(why.code, "create failed: " + why.message);
@@ -141,6 +158,16 @@ public:
     std::map<std::string, std::string> http01Tokens() const {
         std::lock_guard<std::mutex> g(_mutex);
         return _tokens;
+    }
+    // TLS-ALPN-01 pairs published and not withdrawn: name -> {cert, key}.
+    std::map<std::string, std::pair<std::string, std::string>> tlsAlpn01() const {
+        std::lock_guard<std::mutex> g(_mutex);
+        return _alpn;
+    }
+    // Every status report, oldest first.
+    std::vector<ProviderStatus> statusReports() const {
+        std::lock_guard<std::mutex> g(_mutex);
+        return _statuses;
     }
     std::map<uint64_t, Timer> timers() const {
         std::lock_guard<std::mutex> g(_mutex);
@@ -228,6 +255,48 @@ private:
         h->_timers[*id] = Timer{delayMs, periodMs, fire, arg};
         return RPORT_OK;
     }
+    static int32_t timerStart64Fn(rport_host_ctx* c, uint64_t delayMs, uint64_t periodMs, rport_timer_fn fire,
+                                  void* arg, uint64_t* id) {
+        if (!fire || !id) return RPORT_E_INVALID;
+        FakeHost* h = from(c);
+        std::lock_guard<std::mutex> g(h->_mutex);
+        *id = ++h->_nextTimer;
+        h->_timers[*id] = Timer{delayMs, periodMs, fire, arg};
+        return RPORT_OK;
+    }
+    static int32_t alpnPublishFn(rport_host_ctx* c, rport_str name, rport_str cert, rport_str key) {
+        FakeHost* h = from(c);
+        if (name.len == 0 || cert.len == 0 || key.len == 0) return RPORT_E_INVALID;
+        std::lock_guard<std::mutex> g(h->_mutex);
+        h->_alpn[std::string(view(name))] = {std::string(view(cert)), std::string(view(key))};
+        return RPORT_OK;
+    }
+    static int32_t alpnWithdrawFn(rport_host_ctx* c, rport_str name) {
+        FakeHost* h = from(c);
+        std::lock_guard<std::mutex> g(h->_mutex);
+        return h->_alpn.erase(std::string(view(name))) ? RPORT_OK : RPORT_E_NOT_FOUND;
+    }
+    static void statusReportFn(rport_host_ctx* c, const rport_provider_status* s) {
+        FakeHost* h = from(c);
+        if (!s) return;
+        ProviderStatus copy;
+        copy.name = std::string(view(s->name));
+        copy.state = std::string(view(s->state));
+        copy.detail = std::string(view(s->detail));
+        copy.lastError = std::string(view(s->last_error));
+        copy.lastErrorAt = s->last_error_at;
+        copy.nextAttempt = s->next_attempt;
+        copy.notAfter = s->not_after;
+        std::lock_guard<std::mutex> g(h->_mutex);
+        h->_statuses.push_back(std::move(copy));
+    }
+    static rport_str stateDirFn(rport_host_ctx* c) {
+        FakeHost* h = from(c);
+        std::lock_guard<std::mutex> g(h->_mutex);
+        if (h->stateDir.empty()) h->stateDir = h->dataDir + "/" + h->_backendName;
+        ::mkdir(h->stateDir.c_str(), 0700);
+        return str(h->stateDir);
+    }
     static int32_t timerCancelFn(rport_host_ctx* c, uint64_t id) {
         FakeHost* h = from(c);
         std::lock_guard<std::mutex> g(h->_mutex);
@@ -241,6 +310,9 @@ private:
     std::map<std::string, std::string> _tokens;
     std::map<uint64_t, Timer> _timers;
     uint64_t _nextTimer = 0;
+    std::map<std::string, std::pair<std::string, std::string>> _alpn;
+    std::vector<ProviderStatus> _statuses;
+    std::string _backendName;
 };
 
 }  // namespace rport::sdk::testing

@@ -85,6 +85,17 @@ struct CertBundle {
     int64_t notAfter = 0;
 };
 
+// rport_provider_status (ABI 1.1): what a provider is doing about one name.
+struct ProviderStatus {
+    std::string name;
+    std::string state;  // "issuing", "valid", "renewing", "retrying", "failed"
+    std::string detail;
+    std::string lastError;
+    int64_t lastErrorAt = 0;
+    int64_t nextAttempt = 0;
+    int64_t notAfter = 0;
+};
+
 // ---- matching, for stores that filter in memory ---------------------------
 
 inline char asciiLower(char c) noexcept { return (c >= 'A' && c <= 'Z') ? char(c - 'A' + 'a') : c; }
