@@ -65,6 +65,17 @@ std::string refusal(const CertificateStore& store, const ClientOptions& options)
     return outcome.serverFailure;
 }
 
+// The reason the client gives after the server refused its handshake: the alert.
+std::string alertSeenByClient(const CertificateStore& store, const ClientOptions& options) {
+    TlsPair pair = connectPair(store, options);
+    CPPUNIT_ASSERT(!driveHandshake(pair).succeeded());
+    for (int step = pair.client->handshakeStep(); step != -1; step = pair.client->handshakeStep()) {
+        CPPUNIT_ASSERT_MESSAGE("the client finished a refused handshake", step != 1);
+        CPPUNIT_ASSERT(waitFor(pair.client->fd(), POLLIN));
+    }
+    return pair.client->lastError;
+}
+
 // A connected, non-blocking TCP socket to 127.0.0.1:port.
 int connectTcp(uint16_t port) {
     int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
@@ -214,6 +225,8 @@ public:
                                                  }())));
         store.setAcmeChallenge("a.example.com", loadChallenge(store, "a.example.com", 0xac03));
         CPPUNIT_ASSERT_EQUAL(kNoChallenge, refusal(store, acmeClient("b.example.com")));
+        CPPUNIT_ASSERT_EQUAL(std::string("tlsv1 alert no application protocol"),
+                             alertSeenByClient(store, acmeClient("b.example.com")));
         CPPUNIT_ASSERT_EQUAL(kNoChallenge, refusal(store, acmeClient("")));  // no SNI at all
         // acme-tls/1 among other protocols is still a validation attempt.
         CPPUNIT_ASSERT_EQUAL(kNoChallenge, refusal(store, client("b.example.com", {"http/1.1", "acme-tls/1"})));
