@@ -200,8 +200,7 @@ void requireReachableChallenge(const Config& config, const std::string& dottedKe
                "acme_http_port, which is off (" +
                std::to_string(config.server.acme_http_port) +
                "), and the CA connects to public port 80 for it; TLS-ALPN-01 is answered by the "
-               "API's TLS listener, which the CA reaches on public "
-               "port 443, and " +
+               "API's TLS listener, which the CA reaches on public port 443, and " +
                obstacle.why +
                ". Set acme_http_port (80, or the port public port 80 is forwarded to), or " +
                obstacle.remedy);
