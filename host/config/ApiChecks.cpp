@@ -71,6 +71,13 @@ void checkBaseUrl(const Config& config) {
     if (api.enable_acme && (!url || url->host.empty()))
         failAt(config, api.base_url.empty() ? "api.enable_acme" : "api.base_url",
                "base_url must have a host when acme is enabled");
+    // Ours: the original asked for a certificate for an address and failed
+    // at the first handshake; CAs issue ACME certificates to DNS names.
+    if (api.enable_acme && isIpAddress(hostWithoutPort(url->host)))
+        failAt(config, "api.base_url",
+               "base_url must name a DNS host when acme is enabled: " + hostWithoutPort(url->host) +
+                   " is an IP address, and ACME certificates need a DNS name; use a name that "
+                   "points at this server, or cert_file and key_file instead of enable_acme");
 }
 
 void checkHttpsOptions(Config& config) {

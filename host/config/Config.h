@@ -124,6 +124,37 @@ struct ApiConfig {
     std::string auth_password;
 };
 
+// A Go duration together with the text it was written as: plugins receive
+// their settings as text, and the text is what the user recognises.
+struct WrittenDuration {
+    Duration value;
+    std::string text;
+};
+
+// The ACME CA rportd asks when [acme] directory_url is not set, and its
+// staging twin (untrusted certificates, generous rate limits) for trials.
+inline constexpr std::string_view kLetsEncryptDirectoryUrl =
+    "https://acme-v02.api.letsencrypt.org/directory";
+inline constexpr std::string_view kLetsEncryptStagingDirectoryUrl =
+    "https://acme-staging-v02.api.letsencrypt.org/directory";
+
+// Ours, not the original's: how the built-in ACME client ([api] enable_acme,
+// [server] tunnel_enable_acme) talks to its CA. Every key is optional.
+struct AcmeConfig {
+    std::string directory_url{kLetsEncryptDirectoryUrl};
+    std::string email;      // account contact; empty: none
+    std::string ca_bundle;  // PEM file a private CA's HTTPS chains to; empty: the system's
+    // External Account Binding, for CAs that require an account elsewhere first.
+    std::string eab_kid;
+    std::string eab_hmac_key;  // base64url, as the CA shows it
+    // Which challenges the CA can reach; empty: detected from the listeners
+    // (config/AcmeChallenges.h).
+    std::vector<std::string> challenges;
+    WrittenDuration retry_min{std::chrono::minutes(1), "1m"};  // first wait after a failure
+    WrittenDuration retry_max{std::chrono::hours(6), "6h"};    // the wait stops growing here
+    std::string key_type = "ecdsa";                            // of certificates: "ecdsa" or "rsa"
+};
+
 struct DatabaseConfig {
     std::string db_type;  // "", "mysql" or "sqlite"
     std::string db_host;  // mysql: "host:port" or "socket:/path"
@@ -172,6 +203,7 @@ struct Config {
     ServerConfig server;
     LoggingConfig logging;
     ApiConfig api;
+    AcmeConfig acme;
     DatabaseConfig database;
     PluginsConfig plugins;
     ConfigSource source;

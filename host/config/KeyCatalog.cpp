@@ -120,6 +120,23 @@ std::vector<KeySpec> apiKeys() {
     };
 }
 
+// Ours: the built-in ACME client's settings.
+std::vector<KeySpec> acmeKeys() {
+    using A = AcmeConfig;
+    const auto g = &Config::acme;
+    return {
+        field("directory_url", g, &A::directory_url),
+        field("email", g, &A::email),
+        field("ca_bundle", g, &A::ca_bundle),
+        field("eab_kid", g, &A::eab_kid),
+        field("eab_hmac_key", g, &A::eab_hmac_key),
+        field("challenges", g, &A::challenges),
+        field("retry_min", g, &A::retry_min),
+        field("retry_max", g, &A::retry_max),
+        field("key_type", g, &A::key_type),
+    };
+}
+
 std::vector<KeySpec> databaseKeys() {
     using D = DatabaseConfig;
     const auto g = &Config::database;
@@ -147,6 +164,7 @@ std::vector<SectionSpec> buildCatalog() {
         {"server", true, serverKeys()},
         {"logging", true, loggingKeys()},
         {"api", true, apiKeys()},
+        {"acme", true, acmeKeys()},
         {"database", true, databaseKeys()},
         {"caddy-integration", false,
          allUnsupported({"caddy", "address", "subdomain_prefix", "cert_file", "key_file",

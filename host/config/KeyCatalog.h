@@ -33,7 +33,7 @@ struct SectionSpec {
     std::vector<KeySpec> keys;
 };
 
-// The sections of the original (without our [plugins] / [plugin.NAME]).
+// The sections of the original and our [acme] (without our [plugins] / [plugin.NAME]).
 const std::vector<SectionSpec>& knownSections();
 const SectionSpec* findSection(std::string_view name);
 const KeySpec* findKey(const SectionSpec& section, std::string_view name);

@@ -1,5 +1,6 @@
 #include "config/PluginSelection.h"
 
+#include "config/AcmeChallenges.h"
 #include "config/CertbotPath.h"
 #include "config/KeyPosition.h"
 #include "config/UrlCheck.h"
@@ -23,6 +24,28 @@ void addDatabase(Settings& settings, const DatabaseConfig& db) {
     settings.emplace_back("db_user", db.db_user);
     settings.emplace_back("db_password", db.db_password);
     settings.emplace_back("db_name", db.db_name);
+}
+
+// What the acme plugin needs beyond the name: [acme] and the challenges the
+// listeners can answer, in the order to prefer them. Optional settings that
+// are empty are left out rather than passed as "".
+void addAcme(Settings& settings, const Config& config) {
+    const auto& acme = config.acme;
+    auto addIfSet = [&settings](const char* key, const std::string& value) {
+        if (!value.empty()) settings.emplace_back(key, value);
+    };
+    settings.emplace_back("directory_url", acme.directory_url);
+    addIfSet("email", acme.email);
+    addIfSet("ca_bundle", acme.ca_bundle);
+    addIfSet("eab_kid", acme.eab_kid);
+    addIfSet("eab_hmac_key", acme.eab_hmac_key);
+    std::string challenges;
+    for (const auto& name : acmeChallengesInForce(config))
+        challenges += (challenges.empty() ? "" : ",") + name;
+    addIfSet("challenges", challenges);
+    settings.emplace_back("retry_min", acme.retry_min.text);
+    settings.emplace_back("retry_max", acme.retry_max.text);
+    settings.emplace_back("key_type", acme.key_type);
 }
 
 // The original picks the table over the file over the static pair.
@@ -71,11 +94,12 @@ std::optional<PluginSelection> classicApiCert(const Config& config) {
         std::string error;
         const auto url = parseUrl(api.base_url, error);
         const std::string host = url ? hostWithoutPort(url->host) : std::string();
-        return make("acme", "[api] enable_acme",
-                    {{"host", host},
-                     {"base_url", api.base_url},
-                     {"data_dir", config.server.data_dir},
-                     {"http_port", std::to_string(config.server.acme_http_port)}});
+        Settings settings{{"host", host},
+                          {"base_url", api.base_url},
+                          {"data_dir", config.server.data_dir},
+                          {"http_port", std::to_string(config.server.acme_http_port)}};
+        addAcme(settings, config);
+        return make("acme", "[api] enable_acme", settings);
     }
     return std::nullopt;
 }
@@ -105,11 +129,13 @@ std::optional<PluginSelection> classicTunnelCert(const Config& config) {
                                                           : "[server] tunnel_proxy_cert_file",
                     {{"cert_file", server.tunnel_proxy_cert_file},
                      {"key_file", server.tunnel_proxy_key_file}});
-    if (server.tunnel_enable_acme)
-        return make("acme", "[server] tunnel_enable_acme",
-                    {{"host", server.tunnel_host},
-                     {"data_dir", server.data_dir},
-                     {"http_port", std::to_string(server.acme_http_port)}});
+    if (server.tunnel_enable_acme) {
+        Settings settings{{"host", server.tunnel_host},
+                          {"data_dir", server.data_dir},
+                          {"http_port", std::to_string(server.acme_http_port)}};
+        addAcme(settings, config);
+        return make("acme", "[server] tunnel_enable_acme", settings);
+    }
     return std::nullopt;
 }
 

@@ -88,6 +88,21 @@ void checkTunnelProxy(Config& config) {
                "invalid tunnel_host '" + server.tunnel_host + "': use IP address or FQDN");
     if (!server.tls_min.empty() && server.tls_min != "1.2" && server.tls_min != "1.3")
         failAt(config, "server.tls_min", "TLS must be either 1.2 or 1.3");
+    // Ours: the original let tunnel_enable_acme go without a name (or with an
+    // address) and failed at the first handshake; ACME certificates need a DNS name.
+    if (server.tunnel_enable_acme && server.tunnel_host.empty())
+        failAt(config,
+               config.source.key_lines.count("server.tunnel_host") ? "server.tunnel_host"
+                                                                   : "server.tunnel_enable_acme",
+               "tunnel_host must be set when tunnel_enable_acme is set: ACME certificates need a "
+               "DNS name that points at this server");
+    if (server.tunnel_enable_acme && isIpAddress(server.tunnel_host))
+        failAt(
+            config, "server.tunnel_host",
+            "tunnel_host must be a DNS name when tunnel_enable_acme is set: " + server.tunnel_host +
+                " is an IP address, and ACME certificates need a DNS name; use a name that "
+                "points at this server, or tunnel_proxy_cert_file and tunnel_proxy_key_file "
+                "instead of tunnel_enable_acme");
 }
 
 void checkClientTls(Config& config) {

@@ -19,6 +19,7 @@ void validate(Config& config, std::vector<std::string>& warnings) {
     checkApi(config);
     checkDatabase(config);
     checkMisc(config, warnings);
+    checkAcme(config, warnings);
     // Roles not settled by the steps above (e.g. API roles while the API is off).
     for (auto role : kAllPluginRoles) resolvePluginRole(config, role);
 }

@@ -18,5 +18,8 @@ void checkClientAuth(Config& config);                     // step 8
 void checkApi(Config& config);                            // step 9, messages prefixed "API: "
 void checkDatabase(const Config& config);                 // step 10
 void checkMisc(Config& config, std::vector<std::string>& warnings);  // step 11
+// Ours, last: [acme], a reachable challenge and the ACME state directory
+// while ACME provides a certificate; a warning for an unused [acme].
+void checkAcme(const Config& config, std::vector<std::string>& warnings);
 
 }  // namespace rportd::config

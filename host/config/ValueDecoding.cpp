@@ -202,6 +202,12 @@ void decodeInto(const toml::node& value, const KeyLabel& label, Duration& out) {
     wrongType(label, "a duration such as \"90s\"", value);
 }
 
+void decodeInto(const toml::node& value, const KeyLabel& label, WrittenDuration& out) {
+    decodeInto(value, label, out.value);
+    const auto* text = value.as_string();
+    out.text = text ? text->get() : formatGoDuration(out.value);
+}
+
 void decodeInto(const toml::node& value, const KeyLabel& label, std::vector<std::string>& out) {
     if (const auto* text = value.as_string()) {
         // Weak typing: "a,b" or "[a, b]" in one string is a list too.

@@ -32,6 +32,9 @@ void decodeInto(const toml::node& value, const KeyLabel& label, int& out);
 void decodeInto(const toml::node& value, const KeyLabel& label, std::int64_t& out);
 void decodeInto(const toml::node& value, const KeyLabel& label, double& out);
 void decodeInto(const toml::node& value, const KeyLabel& label, Duration& out);
+// As Duration; the text is the string as written, or Go's rendering of a bare
+// number of nanoseconds ("1m0s").
+void decodeInto(const toml::node& value, const KeyLabel& label, WrittenDuration& out);
 void decodeInto(const toml::node& value, const KeyLabel& label, std::vector<std::string>& out);
 void decodeInto(const toml::node& value, const KeyLabel& label, LogLevel& out);
 

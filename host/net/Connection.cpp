@@ -109,6 +109,16 @@ bool Connection::handshake() {
         case IoStatus::Done:
             _state = State::Open;
             _closeDeadline = 0;
+            if (const std::string exchange = _transport->handshakeOnlyExchange();
+                !exchange.empty()) {
+                // Expected traffic, not a failure: debug only, and the
+                // session never hears of a connection it must not speak on.
+                _set.log(LogLevel::Debug, "handshake with " + _peer.address + ":" +
+                                              std::to_string(_peer.port) + " was " + exchange +
+                                              "; closing");
+                close();
+                return _state != State::Dead;
+            }
             armTimer();
             _session->onOpen(*this);
             return _state != State::Dead;

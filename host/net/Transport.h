@@ -40,6 +40,11 @@ public:
     virtual IoResult handshake() = 0;
     virtual std::string handshakeFailure() const { return std::string(); }
     virtual std::string_view earlyResponse() const { return std::string_view(); }
+    // After a handshake that was the whole exchange, with no application
+    // byte allowed to follow (an ACME TLS-ALPN-01 validation, RFC 8737
+    // section 3): what it was, for the debug log. The connection then closes
+    // at once without starting its session. "" for every other handshake.
+    virtual std::string handshakeOnlyExchange() const { return std::string(); }
 
     virtual IoResult read(char* buffer, size_t capacity) = 0;
 

@@ -5,6 +5,7 @@
 #include <atomic>
 #include <stdexcept>
 
+#include "tls/AcmeTlsAlpn.h"
 #include "tls/ServerContext.h"
 
 namespace rportd::tls {
@@ -32,6 +33,33 @@ std::string_view serverNameFromExtension(const unsigned char* body, size_t size)
     return std::string_view();
 }
 
+bool offersAcmeTlsAlpn(SSL* ssl) {
+    const unsigned char* body = nullptr;
+    size_t size = 0;
+    return SSL_client_hello_get0_ext(ssl, TLSEXT_TYPE_application_layer_protocol_negotiation, &body, &size) == 1 &&
+           alpnExtensionOffers(body, size, kAcmeTlsAlpnProtocol);
+}
+
+// A TLS-ALPN-01 validation gets the challenge certificate or a refusal,
+// never an ordinary certificate under the acme-tls/1 protocol.
+int answerAcmeChallenge(SSL* ssl, int* alert, const std::shared_ptr<const ServedCertificate>& challenge) {
+    if (!challenge) {
+        ERR_raise_data(ERR_LIB_USER, 1, "acme-tls/1 offered, but no TLS-ALPN-01 challenge is published for the name");
+        *alert = SSL_AD_NO_APPLICATION_PROTOCOL;
+        return SSL_CLIENT_HELLO_ERROR;
+    }
+    if (SSL_set_SSL_CTX(ssl, challenge->context()) == nullptr) {
+        *alert = SSL_AD_INTERNAL_ERROR;
+        return SSL_CLIENT_HELLO_ERROR;
+    }
+    // One full handshake and nothing else: no ticket issued, none accepted
+    // (a resumed handshake would not even show the certificate). The
+    // extensions are parsed after this callback, so this still applies.
+    SSL_set_options(ssl, SSL_OP_NO_TICKET);
+    SSL_set_num_tickets(ssl, 0);
+    return SSL_CLIENT_HELLO_SUCCESS;
+}
+
 int chooseCertificate(SSL* ssl, int* alert, void* arg) {
     const auto* store = static_cast<const CertificateStore*>(arg);
     const unsigned char* body = nullptr;
@@ -40,6 +68,7 @@ int chooseCertificate(SSL* ssl, int* alert, void* arg) {
     if (SSL_client_hello_get0_ext(ssl, TLSEXT_TYPE_server_name, &body, &size) == 1) {
         sniName = serverNameFromExtension(body, size);
     }
+    if (offersAcmeTlsAlpn(ssl)) return answerAcmeChallenge(ssl, alert, store->acmeChallenge(sniName));
     std::shared_ptr<const ServedCertificate> chosen = store->select(sniName);
     if (!chosen) {
         // Our own text, so the transport's failure line says what is wrong.
@@ -72,6 +101,44 @@ ServedCertificate::LoadResult CertificateStore::load(std::string_view chainPem, 
     return ServedCertificate::fromPem(chainPem, keyPem, _policy, _ticketKeys);
 }
 
+ServedCertificate::LoadResult CertificateStore::loadAcmeChallenge(std::string_view certificatePem,
+                                                                  std::string_view keyPem) const {
+    TlsPolicy challengePolicy = _policy;
+    challengePolicy.alpnProtocols = {std::string(kAcmeTlsAlpnProtocol)};
+    // No ticket keys: a validation is never resumed (see answerAcmeChallenge).
+    ServedCertificate::LoadResult loaded = ServedCertificate::fromPem(certificatePem, keyPem, challengePolicy, nullptr);
+    if (!loaded.certificate) return loaded;
+    std::string problem = acmeIdentifierProblem(SSL_CTX_get0_certificate(loaded.certificate->context()));
+    if (!problem.empty()) return {nullptr, problem};
+    return loaded;
+}
+
+void CertificateStore::setAcmeChallenge(const std::string& name, std::shared_ptr<const ServedCertificate> certificate) {
+    std::string key = normalizeHostName(name);
+    if (key.empty()) throw std::invalid_argument("a TLS-ALPN-01 challenge needs a name");
+    if (!certificate) throw std::invalid_argument("a TLS-ALPN-01 challenge needs a certificate");
+    std::lock_guard<std::mutex> lock(_writeMutex);
+    std::shared_ptr<const Table> current = std::atomic_load(&_table);
+    ChallengeMap challenges = current->acmeChallenges;
+    challenges[key] = std::move(certificate);
+    publish(current->entries, current->defaultSource, std::move(challenges));
+}
+
+void CertificateStore::removeAcmeChallenge(const std::string& name) {
+    std::lock_guard<std::mutex> lock(_writeMutex);
+    std::shared_ptr<const Table> current = std::atomic_load(&_table);
+    ChallengeMap challenges = current->acmeChallenges;
+    if (challenges.erase(normalizeHostName(name)) == 0) return;
+    publish(current->entries, current->defaultSource, std::move(challenges));
+}
+
+std::shared_ptr<const ServedCertificate> CertificateStore::acmeChallenge(std::string_view sniName) const {
+    std::shared_ptr<const Table> table = std::atomic_load(&_table);
+    if (sniName.empty() || table->acmeChallenges.empty()) return nullptr;
+    auto found = table->acmeChallenges.find(normalizeHostName(sniName));
+    return found != table->acmeChallenges.end() ? found->second : nullptr;
+}
+
 void CertificateStore::setCertificate(const std::string& source, std::shared_ptr<const ServedCertificate> certificate) {
     std::lock_guard<std::mutex> lock(_writeMutex);
     std::shared_ptr<const Table> current = std::atomic_load(&_table);
@@ -84,7 +151,7 @@ void CertificateStore::setCertificate(const std::string& source, std::shared_ptr
         }
     }
     if (!replaced) entries.push_back(Entry{source, std::move(certificate)});
-    publish(std::move(entries), current->defaultSource);
+    publish(std::move(entries), current->defaultSource, current->acmeChallenges);
 }
 
 void CertificateStore::removeSource(const std::string& source) {
@@ -94,19 +161,20 @@ void CertificateStore::removeSource(const std::string& source) {
     for (const Entry& entry : current->entries) {
         if (entry.source != source) entries.push_back(entry);
     }
-    publish(std::move(entries), current->defaultSource);
+    publish(std::move(entries), current->defaultSource, current->acmeChallenges);
 }
 
 void CertificateStore::setDefaultSource(const std::string& source) {
     std::lock_guard<std::mutex> lock(_writeMutex);
     std::shared_ptr<const Table> current = std::atomic_load(&_table);
-    publish(current->entries, source);
+    publish(current->entries, source, current->acmeChallenges);
 }
 
-void CertificateStore::publish(std::vector<Entry> entries, std::string defaultSource) {
+void CertificateStore::publish(std::vector<Entry> entries, std::string defaultSource, ChallengeMap acmeChallenges) {
     auto table = std::make_shared<Table>();
     table->entries = std::move(entries);
     table->defaultSource = std::move(defaultSource);
+    table->acmeChallenges = std::move(acmeChallenges);
     for (const Entry& entry : table->entries) {
         if (!entry.certificate) continue;
         if (!table->fallback) table->fallback = entry.certificate;

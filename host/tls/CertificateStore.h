@@ -51,6 +51,27 @@ public:
     // Until chosen (or while it has no certificate), the first source set.
     void setDefaultSource(const std::string& source);
 
+    // ACME TLS-ALPN-01 (RFC 8737). A handshake whose ClientHello offers the
+    // ALPN protocol "acme-tls/1" gets the challenge certificate published for
+    // its SNI name, and nothing else: without one it is refused, never served
+    // an ordinary certificate. Only an ACME CA offers acme-tls/1, so ordinary
+    // handshakes are not touched, and challenges are answered while the
+    // store has no ordinary certificate yet (before the first ACME one).
+    //
+    // Parses a challenge certificate with this store's policy, acme-tls/1 as
+    // the only ALPN protocol and no session tickets; the leaf must carry the
+    // critical acmeIdentifier extension.
+    ServedCertificate::LoadResult loadAcmeChallenge(std::string_view certificatePem,
+                                                    std::string_view keyPem) const;
+    // Publishes `certificate` (from loadAcmeChallenge) for handshakes that
+    // ask for `name`, compared like SNI names (case-insensitive, without a
+    // trailing dot); replaces what `name` had. Throws std::invalid_argument
+    // for an empty name or a null certificate.
+    void setAcmeChallenge(const std::string& name, std::shared_ptr<const ServedCertificate> certificate);
+    void removeAcmeChallenge(const std::string& name);
+    // The challenge certificate published for `sniName`, or null.
+    std::shared_ptr<const ServedCertificate> acmeChallenge(std::string_view sniName) const;
+
     // The generation to serve for `sniName` ("" when the client sent none):
     // an exact DNS or IP SAN match, then a wildcard match, then the default.
     // Null only if no certificate was ever set.
@@ -64,6 +85,8 @@ public:
     const std::shared_ptr<TicketKeyRing>& ticketKeys() const { return _ticketKeys; }
 
 private:
+    using ChallengeMap = std::unordered_map<std::string, std::shared_ptr<const ServedCertificate>>;
+
     // Immutable once published; handshakes read it without locking a mutex.
     struct Table {
         std::vector<Entry> entries;
@@ -71,9 +94,10 @@ private:
         // Exact DNS names, canonical IP addresses and "*.parent" patterns.
         std::unordered_map<std::string, std::shared_ptr<const ServedCertificate>> byName;
         std::shared_ptr<const ServedCertificate> fallback;
+        ChallengeMap acmeChallenges;  // TLS-ALPN-01 certificates by normalised name
     };
 
-    void publish(std::vector<Entry> entries, std::string defaultSource);
+    void publish(std::vector<Entry> entries, std::string defaultSource, ChallengeMap acmeChallenges);
 
     const TlsPolicy _policy;
     const std::shared_ptr<TicketKeyRing> _ticketKeys;

@@ -14,7 +14,8 @@ struct TlsPolicy {
     // reverse proxies (nginx upstreams) often still speak only 1.2.
     std::string minVersion = "1.2";
     // ALPN ids we accept, in our order of preference. A client offering none
-    // of them still connects, without ALPN. "acme-tls/1" joins for TLS-ALPN-01.
+    // of them still connects, without ALPN. TLS-ALPN-01 challenge contexts
+    // accept "acme-tls/1" alone (CertificateStore::loadAcmeChallenge).
     std::vector<std::string> alpnProtocols = {"http/1.1"};
 };
 

@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include "tls/AcmeTlsAlpn.h"
 #include "tls/OpenSslError.h"
 #include "tls/PlainHttpProbe.h"
 #include "tls/SocketBio.h"
@@ -87,6 +88,7 @@ IoResult TlsTransport::handshake() {
     int result = SSL_do_handshake(_ssl.get());
     if (result == 1) {
         _established = true;
+        _acmeValidation = alpnProtocol() == kAcmeTlsAlpnProtocol;
         return {IoStatus::Done, 0};
     }
     switch (SSL_get_error(_ssl.get(), result)) {
@@ -141,8 +143,12 @@ IoResult TlsTransport::failIo(int sslError) {
     }
 }
 
+std::string TlsTransport::handshakeOnlyExchange() const {
+    return _acmeValidation ? "an ACME TLS-ALPN-01 validation (acme-tls/1)" : std::string();
+}
+
 IoResult TlsTransport::read(char* buffer, size_t capacity) {
-    if (!_established || _broken) return {IoStatus::Failed, 0};
+    if (!_established || _broken || _acmeValidation) return {IoStatus::Failed, 0};
     if (capacity == 0) return {IoStatus::Done, 0};
     ERR_clear_error();
     errno = 0;
@@ -153,7 +159,7 @@ IoResult TlsTransport::read(char* buffer, size_t capacity) {
 }
 
 IoResult TlsTransport::write(const char* data, size_t size) {
-    if (!_established || _broken) return {IoStatus::Failed, 0};
+    if (!_established || _broken || _acmeValidation) return {IoStatus::Failed, 0};
     if (size == 0) return {IoStatus::Done, 0};
     ERR_clear_error();
     errno = 0;

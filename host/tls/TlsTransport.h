@@ -27,6 +27,10 @@ public:
     net::IoResult handshake() override;
     std::string handshakeFailure() const override { return _handshakeFailure; }
     std::string_view earlyResponse() const override { return _earlyResponse; }
+    // Non-empty after a handshake that negotiated acme-tls/1: a TLS-ALPN-01
+    // validation, after which no application data may flow (reads and
+    // writes fail; shutdownWrite still sends close_notify).
+    std::string handshakeOnlyExchange() const override;
     net::IoResult read(char* buffer, size_t capacity) override;
     net::IoResult write(const char* data, size_t size) override;
     bool shortReadMeansDrained() const override { return false; }
@@ -54,6 +58,7 @@ private:
     SslPtr _ssl;
     bool _probed = false;       // the first bytes were checked and are TLS
     bool _established = false;  // the handshake completed
+    bool _acmeValidation = false;  // ... and negotiated acme-tls/1
     bool _broken = false;       // a fatal error: SSL_shutdown must not be called
     bool _writeClosed = false;
     std::string _handshakeFailure;

@@ -11,6 +11,7 @@ class ConfigDefaultsTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(serverTimingDefaults);
     CPPUNIT_TEST(urlDefaultFollowsAddress);
     CPPUNIT_TEST(apiDefaults);
+    CPPUNIT_TEST(acmeDefaults);
     CPPUNIT_TEST(databaseAndLoggingDefaults);
     CPPUNIT_TEST(pluginDefaults);
     CPPUNIT_TEST(allowedPortsFromDefaults);
@@ -94,6 +95,22 @@ public:
         CPPUNIT_ASSERT_EQUAL(std::string(), a.auth_header);
         CPPUNIT_ASSERT_EQUAL(std::string("Authentication-User"), a.user_header);
         CPPUNIT_ASSERT_EQUAL(14, a.password_min_length);
+    }
+
+    void acmeDefaults() {
+        const auto& a = loadText(kMinimalConfig).acme;
+        CPPUNIT_ASSERT_EQUAL(std::string("https://acme-v02.api.letsencrypt.org/directory"),
+                             a.directory_url);
+        CPPUNIT_ASSERT_EQUAL(std::string(), a.email);
+        CPPUNIT_ASSERT_EQUAL(std::string(), a.ca_bundle);
+        CPPUNIT_ASSERT_EQUAL(std::string(), a.eab_kid);
+        CPPUNIT_ASSERT_EQUAL(std::string(), a.eab_hmac_key);
+        CPPUNIT_ASSERT(a.challenges.empty());  // detected from the listeners
+        CPPUNIT_ASSERT(a.retry_min.value == std::chrono::minutes(1));
+        CPPUNIT_ASSERT_EQUAL(std::string("1m"), a.retry_min.text);
+        CPPUNIT_ASSERT(a.retry_max.value == std::chrono::hours(6));
+        CPPUNIT_ASSERT_EQUAL(std::string("6h"), a.retry_max.text);
+        CPPUNIT_ASSERT_EQUAL(std::string("ecdsa"), a.key_type);
     }
 
     void databaseAndLoggingDefaults() {

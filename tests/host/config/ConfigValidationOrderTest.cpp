@@ -17,6 +17,7 @@ class ConfigValidationOrderTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(clientAuthBeforeApi);
     CPPUNIT_TEST(apiBeforeDatabase);
     CPPUNIT_TEST(databaseBeforeCheckPortTimeout);
+    CPPUNIT_TEST(checkPortTimeoutBeforeAcme);
     CPPUNIT_TEST(clientAuthConflictBeforeMissingDbType);
     CPPUNIT_TEST(apiAuthBeforeBaseUrlBeforeCertificates);
     CPPUNIT_TEST(typeErrorsBeforeAnyValidation);
@@ -85,6 +86,14 @@ public:
                         "\"x\""),
             loadError("[server]\nauth = \"a:b\"\ncheck_port_timeout = \"1h\"\n[database]\n"
                       "db_type = \"x\"\n"));
+    }
+
+    void checkPortTimeoutBeforeAcme() {
+        // Our [acme] checks come after every check of the original.
+        CPPUNIT_ASSERT_EQUAL(
+            std::string("rportd.conf:4: 'check_port_timeout' can not be more than 1m0s"),
+            loadError("[server]\nauth = \"a:b\"\ntunnel_enable_acme = true\ncheck_port_timeout = \"1h\"\n"
+                      "tunnel_host = \"tunnels.example.com\"\n[acme]\nkey_type = \"dsa\"\n"));
     }
 
     void clientAuthConflictBeforeMissingDbType() {

@@ -3,6 +3,7 @@
 #include <cppunit/extensions/HelperMacros.h>
 
 #include "ConfigTestSupport.h"
+#include "TempDir.h"
 
 namespace rportd::config::test {
 namespace {
@@ -26,6 +27,7 @@ class ConfigValidationTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(allowedPortsAreUsedMinusExcluded);
     CPPUNIT_TEST(clientListenerTlsKeys);
     CPPUNIT_TEST(tunnelProxyMessages);
+    CPPUNIT_TEST(tunnelAcmeNeedsADnsName);
     CPPUNIT_TEST(tunnelSettingsIgnoredWhileProxyOff);
     CPPUNIT_TEST(dataDirMessage);
     CPPUNIT_TEST(keepDisconnectedClientsRange);
@@ -143,10 +145,38 @@ public:
             loadError(server("tunnel_enable_acme = true\ntunnel_host = \"bad tunnel host\"\n")));
         CPPUNIT_ASSERT_EQUAL(std::string("rportd.conf:4: TLS must be either 1.2 or 1.3"),
                              loadError(server("tunnel_enable_acme = true\ntls_min = \"1.7\"\n")));
+        rport::test::TempDir data;
         const Config ok =
             loadText(server("tunnel_enable_acme = true\n"
-                            "tunnel_host = \"tunnels.example.com\"\n"));
+                            "tunnel_host = \"tunnels.example.com\"\nacme_http_port = 80\n"
+                            "data_dir = \"" + data.path() + "\"\n"));
         CPPUNIT_ASSERT(ok.server.tunnel_proxy_enabled);
+    }
+
+    void tunnelAcmeNeedsADnsName() {
+        CPPUNIT_ASSERT_EQUAL(
+            std::string("rportd.conf:3: tunnel_host must be set when tunnel_enable_acme is set: ACME "
+                        "certificates need a DNS name that points at this server"),
+            loadError(server("tunnel_enable_acme = true\n")));
+        CPPUNIT_ASSERT_EQUAL(
+            std::string("rportd.conf:4: tunnel_host must be set when tunnel_enable_acme is set: ACME "
+                        "certificates need a DNS name that points at this server"),
+            loadError(server("tunnel_enable_acme = true\ntunnel_host = \"\"\n")));
+        const std::string ipMessage =
+            " is an IP address, and ACME certificates need a DNS name; use a name that points at "
+            "this server, or tunnel_proxy_cert_file and tunnel_proxy_key_file instead of "
+            "tunnel_enable_acme";
+        CPPUNIT_ASSERT_EQUAL(
+            "rportd.conf:3: tunnel_host must be a DNS name when tunnel_enable_acme is set: "
+            "203.0.113.7" + ipMessage,
+            loadError(server("tunnel_host = \"203.0.113.7\"\ntunnel_enable_acme = true\n")));
+        CPPUNIT_ASSERT_EQUAL(
+            "rportd.conf:4: tunnel_host must be a DNS name when tunnel_enable_acme is set: "
+            "2001:db8::7" + ipMessage,
+            loadError(server("tunnel_enable_acme = true\ntunnel_host = \"2001:db8::7\"\n")));
+        // An address is fine for a tunnel proxy with certificate files, as in the original.
+        loadText(server("tunnel_host = \"203.0.113.7\"\ntunnel_proxy_cert_file = \"/c\"\n"
+                        "tunnel_proxy_key_file = \"/k\"\n"));
     }
 
     void tunnelSettingsIgnoredWhileProxyOff() {
@@ -296,6 +326,19 @@ public:
         CPPUNIT_ASSERT_EQUAL(
             std::string("rportd.conf:6: API: base_url must have a host when acme is enabled"),
             loadError(api("base_url = \"/just/a/path\"\nenable_acme = true\n")));
+        const std::string ipMessage =
+            " is an IP address, and ACME certificates need a DNS name; use a name that points at "
+            "this server, or cert_file and key_file instead of enable_acme";
+        CPPUNIT_ASSERT_EQUAL(
+            "rportd.conf:6: API: base_url must name a DNS host when acme is enabled: 203.0.113.7" +
+                ipMessage,
+            loadError(api("base_url = \"https://203.0.113.7:3000/\"\nenable_acme = true\n")));
+        CPPUNIT_ASSERT_EQUAL(
+            "rportd.conf:7: API: base_url must name a DNS host when acme is enabled: 2001:db8::7" +
+                ipMessage,
+            loadError(api("enable_acme = true\nbase_url = \"https://[2001:db8::7]\"\n")));
+        // Without ACME an address in base_url is fine.
+        loadText(api("base_url = \"https://203.0.113.7:3000/\"\n"));
     }
 
     void apiTlsAndTokenLifetime() {

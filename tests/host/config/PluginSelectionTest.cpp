@@ -32,6 +32,8 @@ class PluginSelectionTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(apiCertFiles);
     CPPUNIT_TEST(apiCertInACertbotLineageSelectsCertbot);
     CPPUNIT_TEST(apiCertAcmeUsesHostOfBaseUrl);
+    CPPUNIT_TEST(apiCertAcmeGetsEveryAcmeSetting);
+    CPPUNIT_TEST(acmeChallengesAsDeclared);
     CPPUNIT_TEST(tunnelCertFilesAndAcme);
     CPPUNIT_TEST(explicitSelectionWithSettings);
     CPPUNIT_TEST(explicitClientAuthCountsAsSet);
@@ -163,19 +165,63 @@ public:
     }
 
     void apiCertAcmeUsesHostOfBaseUrl() {
+        rport::test::TempDir data;
         const Config c = loadText(
-            "[server]\nauth = \"a:b\"\ndata_dir = \"/srv/rport\"\nacme_http_port = 8081\n" +
+            "[server]\nauth = \"a:b\"\ndata_dir = \"" + data.path() + "\"\nacme_http_port = 8081\n" +
             kApiOn +
             "auth = \"u:p\"\nbase_url = \"https://rport.example.com:443\"\nenable_acme = true\n");
         const auto& s = selected(c.plugins.api_cert);
         CPPUNIT_ASSERT_EQUAL(std::string("acme"), s.plugin);
         CPPUNIT_ASSERT_EQUAL(std::string("[api] enable_acme"), s.origin);
+        // The [acme] defaults; optional settings nobody set are left out.
         CPPUNIT_ASSERT(s.settings == (Settings{{"host", "rport.example.com"},
                                                {"base_url", "https://rport.example.com:443"},
-                                               {"data_dir", "/srv/rport"},
-                                               {"http_port", "8081"}}));
+                                               {"data_dir", data.path()},
+                                               {"http_port", "8081"},
+                                               {"directory_url", "https://acme-v02.api.letsencrypt.org/directory"},
+                                               {"challenges", "http-01"},
+                                               {"retry_min", "1m"},
+                                               {"retry_max", "6h"},
+                                               {"key_type", "ecdsa"}}));
         CPPUNIT_ASSERT_EQUAL(std::string("rport.example.com"), *findSetting(s, "host"));
         CPPUNIT_ASSERT(!findSetting(s, "nothing").has_value());
+    }
+
+    void apiCertAcmeGetsEveryAcmeSetting() {
+        rport::test::TempDir data;
+        const std::string bundle = data.write("ca.pem", "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n");
+        const Config c = loadText(
+            "[server]\nauth = \"a:b\"\ndata_dir = \"" + data.path() + "\"\nacme_http_port = 80\n"
+            "[api]\naddress = \"0.0.0.0:443\"\nauth = \"u:p\"\nbase_url = \"https://rport.example.com\"\n"
+            "enable_acme = true\n"
+            "[acme]\ndirectory_url = \"https://ca.internal/acme/directory\"\nemail = \"ops@example.com\"\n"
+            "ca_bundle = \"" + bundle + "\"\neab_kid = \"kid-7\"\neab_hmac_key = \"c2VjcmV0LWtleQ\"\n"
+            "retry_min = \"90s\"\nretry_max = \"1h30m\"\nkey_type = \"rsa\"\n");
+        const auto& s = selected(c.plugins.api_cert);
+        // Both challenges detected, TLS-ALPN-01 (the API is on 443) preferred.
+        CPPUNIT_ASSERT(s.settings == (Settings{{"host", "rport.example.com"},
+                                               {"base_url", "https://rport.example.com"},
+                                               {"data_dir", data.path()},
+                                               {"http_port", "80"},
+                                               {"directory_url", "https://ca.internal/acme/directory"},
+                                               {"email", "ops@example.com"},
+                                               {"ca_bundle", bundle},
+                                               {"eab_kid", "kid-7"},
+                                               {"eab_hmac_key", "c2VjcmV0LWtleQ"},
+                                               {"challenges", "tls-alpn-01,http-01"},
+                                               {"retry_min", "90s"},
+                                               {"retry_max", "1h30m"},
+                                               {"key_type", "rsa"}}));
+    }
+
+    void acmeChallengesAsDeclared() {
+        rport::test::TempDir data;
+        // Public 443 forwarded to the API on 3000: only TLS-ALPN-01, declared.
+        const Config c = loadText(
+            "[server]\nauth = \"a:b\"\ndata_dir = \"" + data.path() + "\"\nacme_http_port = 80\n" +
+            kApiOn + "auth = \"u:p\"\nbase_url = \"https://rport.example.com\"\nenable_acme = true\n"
+                     "[acme]\nchallenges = [\"tls-alpn-01\"]\n");
+        CPPUNIT_ASSERT_EQUAL(std::string("tls-alpn-01"), *findSetting(selected(c.plugins.api_cert), "challenges"));
     }
 
     void tunnelCertFilesAndAcme() {
@@ -187,15 +233,25 @@ public:
         CPPUNIT_ASSERT_EQUAL(std::string("[server] tunnel_proxy_cert_file"), f.origin);
         CPPUNIT_ASSERT(f.settings == (Settings{{"cert_file", "/t.crt"}, {"key_file", "/t.key"}}));
 
+        rport::test::TempDir data;
         const Config acme = loadText(kMinimalConfig +
                                      "tunnel_enable_acme = true\n"
-                                     "tunnel_host = \"tunnels.example.com\"\n");
+                                     "tunnel_host = \"tunnels.example.com\"\n"
+                                     "acme_http_port = 80\n"
+                                     "data_dir = \"" + data.path() + "\"\n"
+                                     "[acme]\nemail = \"ops@example.com\"\n");
         const auto& a = selected(acme.plugins.tunnel_cert);
         CPPUNIT_ASSERT_EQUAL(std::string("acme"), a.plugin);
         CPPUNIT_ASSERT_EQUAL(std::string("[server] tunnel_enable_acme"), a.origin);
         CPPUNIT_ASSERT(a.settings == (Settings{{"host", "tunnels.example.com"},
-                                               {"data_dir", "/var/lib/rport"},
-                                               {"http_port", "0"}}));
+                                               {"data_dir", data.path()},
+                                               {"http_port", "80"},
+                                               {"directory_url", "https://acme-v02.api.letsencrypt.org/directory"},
+                                               {"email", "ops@example.com"},
+                                               {"challenges", "http-01"},
+                                               {"retry_min", "1m"},
+                                               {"retry_max", "6h"},
+                                               {"key_type", "ecdsa"}}));
     }
 
     void explicitSelectionWithSettings() {

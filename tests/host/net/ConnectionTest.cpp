@@ -33,6 +33,7 @@ class ConnectionTest : public CppUnit::TestFixture {
     CPPUNIT_TEST_SUITE(ConnectionTest);
     CPPUNIT_TEST(handshakeWaitsForWhatItAsks);
     CPPUNIT_TEST(failedHandshakeDropsWithoutOpening);
+    CPPUNIT_TEST(handshakeOnlyExchangeClosesWithoutOpening);
     CPPUNIT_TEST(readWantingWriteWaitsForWritability);
     CPPUNIT_TEST(writeWantingReadWaitsForReadability);
     CPPUNIT_TEST(partialWritesKeepTheSameBuffer);
@@ -129,6 +130,28 @@ public:
         CPPUNIT_ASSERT_EQUAL(std::string("closed dtor"), joined(events()));
         CPPUNIT_ASSERT(rig->call([this] { return script->destroyed; }));
         CPPUNIT_ASSERT_EQUAL(size_t(0), rig->openCount.load());
+    }
+
+    void handshakeOnlyExchangeClosesWithoutOpening() {
+        // An ACME TLS-ALPN-01 validation: the handshake was all; close in order at once.
+        script->handshakeOnlyExchange = "an ACME TLS-ALPN-01 validation (acme-tls/1)";
+        std::vector<std::pair<LogLevel, std::string>> lines;
+        LogSink sink = [&lines](LogLevel level, const std::string& line) { lines.emplace_back(level, line); };
+        rig->call([&] { rig->set.setLog(&sink); });
+        std::unique_ptr<RecordingSession> s;
+        session(s);
+        const uint64_t id = rig->open(script, std::move(s));
+        CPPUNIT_ASSERT(!rig->alive(id));
+        CPPUNIT_ASSERT_EQUAL(std::string("closed dtor"), joined(events()));
+        CPPUNIT_ASSERT_EQUAL(0, readCalls());
+        CPPUNIT_ASSERT_EQUAL(0, writeCalls());
+        CPPUNIT_ASSERT_EQUAL(1, rig->call([this] { return script->shutdownCalls; }));  // close_notify, FIN
+        rig->call([&] { rig->set.setLog(nullptr); });
+        CPPUNIT_ASSERT_EQUAL(size_t(1), lines.size());
+        CPPUNIT_ASSERT(lines[0].first == LogLevel::Debug);
+        CPPUNIT_ASSERT_EQUAL(std::string("handshake with 127.0.0.1:4242 was an ACME TLS-ALPN-01 validation "
+                                         "(acme-tls/1); closing"),
+                             lines[0].second);
     }
 
     void readWantingWriteWaitsForWritability() {

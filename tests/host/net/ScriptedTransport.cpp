@@ -44,6 +44,11 @@ IoResult ScriptedTransport::handshake() {
     return {step.status, 0};
 }
 
+std::string ScriptedTransport::handshakeOnlyExchange() const {
+    std::lock_guard<std::mutex> lock(_script->mutex);
+    return _script->handshakeOnlyExchange;
+}
+
 IoResult ScriptedTransport::read(char* buffer, size_t capacity) {
     std::lock_guard<std::mutex> lock(_script->mutex);
     ++_script->readCalls;

@@ -51,6 +51,7 @@ struct Script {
     Step writeDefault = done();
     Step shutdownDefault = done();
     bool shortReadMeansDrained = true;
+    std::string handshakeOnlyExchange;  // what handshakeOnlyExchange() reports
 
     // Records.
     int handshakeCalls = 0, readCalls = 0, writeCalls = 0, shutdownCalls = 0;
@@ -85,6 +86,7 @@ public:
     IoResult read(char* buffer, size_t capacity) override;
     IoResult write(const char* data, size_t size) override;
     bool shortReadMeansDrained() const override;
+    std::string handshakeOnlyExchange() const override;
     IoResult shutdownWrite() override;
 
 private:

@@ -46,6 +46,21 @@ void addExtension(X509* certificate, X509* issuer, int nid, const std::string& v
     X509_EXTENSION_free(extension);
 }
 
+void addAcmeIdentifier(X509* certificate, const std::string& digest, bool critical) {
+    // extnValue is the DER of Authorization ::= OCTET STRING (SIZE (32)).
+    std::string der = std::string("\x04", 1) + static_cast<char>(digest.size()) + digest;
+    ASN1_OCTET_STRING* value = ASN1_OCTET_STRING_new();
+    ASN1_OBJECT* oid = OBJ_txt2obj("1.3.6.1.5.5.7.1.31", 1);
+    require(value != nullptr && oid != nullptr, "acmeIdentifier");
+    ASN1_OCTET_STRING_set(value, reinterpret_cast<const unsigned char*>(der.data()), static_cast<int>(der.size()));
+    X509_EXTENSION* extension = X509_EXTENSION_create_by_OBJ(nullptr, oid, critical ? 1 : 0, value);
+    require(extension != nullptr, "acmeIdentifier extension");
+    X509_add_ext(certificate, extension, -1);
+    X509_EXTENSION_free(extension);
+    ASN1_OBJECT_free(oid);
+    ASN1_OCTET_STRING_free(value);
+}
+
 }  // namespace
 
 IssuedCertificate issueCertificate(const CertificateSpec& spec, const IssuedCertificate* issuer) {
@@ -84,6 +99,7 @@ IssuedCertificate issueCertificate(const CertificateSpec& spec, const IssuedCert
         addExtension(certificate.get(), signer, NID_basic_constraints, "critical,CA:FALSE");
         addExtension(certificate.get(), signer, NID_ext_key_usage, "serverAuth");
     }
+    if (!spec.acmeIdentifier.empty()) addAcmeIdentifier(certificate.get(), spec.acmeIdentifier, spec.acmeIdentifierCritical);
     require(X509_sign(certificate.get(), issuerKey ? issuerKey.get() : key.get(), EVP_sha256()) > 0, "signing");
 
     IssuedCertificate issued;
@@ -94,6 +110,15 @@ IssuedCertificate issueCertificate(const CertificateSpec& spec, const IssuedCert
     require(PEM_write_bio_PrivateKey(keyOut.get(), key.get(), nullptr, nullptr, 0, nullptr, nullptr) == 1, "key PEM");
     issued.keyPem = drain(keyOut.get());
     return issued;
+}
+
+IssuedCertificate acmeChallengeCertificate(const std::string& name, const std::string& digest, long serial) {
+    CertificateSpec challenge;
+    challenge.commonName = name;
+    challenge.dnsNames = {name};
+    challenge.serial = serial;
+    challenge.acmeIdentifier = digest;
+    return issueCertificate(challenge);
 }
 
 std::string encryptedKeyPem(const std::string& keyPem, const std::string& password) {

@@ -17,6 +17,10 @@ struct CertificateSpec {
     long validFromSeconds = -3600;  // relative to now
     long validForSeconds = 86400;
     bool certificateAuthority = false;
+    // TLS-ALPN-01 (RFC 8737): the SHA-256 of a key authorization (32 raw
+    // bytes), carried in the acmeIdentifier extension; empty: none.
+    std::string acmeIdentifier;
+    bool acmeIdentifierCritical = true;
 };
 
 struct IssuedCertificate {
@@ -26,6 +30,10 @@ struct IssuedCertificate {
 
 // Self-signed when `issuer` is null, else signed by it (a CA from this function).
 IssuedCertificate issueCertificate(const CertificateSpec& spec, const IssuedCertificate* issuer = nullptr);
+
+// A TLS-ALPN-01 challenge certificate as an ACME client makes it: self-signed,
+// `name` as its only DNS name, `digest` (32 bytes) in the acmeIdentifier extension.
+IssuedCertificate acmeChallengeCertificate(const std::string& name, const std::string& digest, long serial);
 
 // The same key as PKCS#8 PEM encrypted under `password`.
 std::string encryptedKeyPem(const std::string& keyPem, const std::string& password);

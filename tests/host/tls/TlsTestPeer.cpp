@@ -6,6 +6,8 @@
 #include <netinet/in.h>
 #include <openssl/bn.h>
 #include <openssl/err.h>
+#include <openssl/objects.h>
+#include <openssl/x509v3.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -137,6 +139,19 @@ std::string TlsTestClient::alpnProtocol() const {
     unsigned int length = 0;
     SSL_get0_alpn_selected(_ssl, &data, &length);
     return data != nullptr ? std::string(reinterpret_cast<const char*>(data), length) : std::string();
+}
+
+std::string TlsTestClient::peerAcmeIdentifier() const {
+    X509* peer = SSL_get0_peer_certificate(_ssl);
+    ASN1_OBJECT* oid = OBJ_txt2obj("1.3.6.1.5.5.7.1.31", 1);
+    const int at = peer != nullptr && oid != nullptr ? X509_get_ext_by_OBJ(peer, oid, -1) : -1;
+    ASN1_OBJECT_free(oid);
+    if (at < 0) return std::string();
+    const ASN1_OCTET_STRING* value = X509_EXTENSION_get_data(X509_get_ext(peer, at));
+    const std::string der(reinterpret_cast<const char*>(ASN1_STRING_get0_data(value)),
+                          static_cast<size_t>(ASN1_STRING_length(value)));
+    // The DER of an OCTET STRING: tag, length, the digest.
+    return der.size() > 2 ? der.substr(2) : std::string();
 }
 
 SessionPtr TlsTestClient::session() const {

@@ -46,6 +46,9 @@ public:
     std::string peerSerialHex() const;
     size_t peerChainLength() const;
     std::string alpnProtocol() const;
+    // The digest in the peer certificate's acmeIdentifier extension (RFC
+    // 8737), "" when it has none.
+    std::string peerAcmeIdentifier() const;
     SessionPtr session() const;  // for a later resumption
     std::string lastError;
 
