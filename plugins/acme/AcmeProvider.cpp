@@ -300,6 +300,9 @@ void AcmeProvider::recheck(int64_t now) {
     if (_order) return;  // an order is under way already
     adoptFresherStored(now);
     _lockRecheckMs = 0;
+    // Ask the CA for its renewal window again too: it moves a window
+    // forward when it plans to revoke (RFC 9773 §4.2).
+    if (_ariCheckMs != kNever) _ariCheckMs = now;
     // An operator asking again means "I fixed it": retry now, unless the CA
     // asked us to stay away longer (a rate limit).
     if (_retryAtMs && now >= _caRetryAfterMs) _retryAtMs = now;

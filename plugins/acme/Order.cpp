@@ -187,6 +187,20 @@ OrderStep OrderMachine::directoryStep() {
 
 OrderStep OrderMachine::accountStep() {
     if (!_client.accountUrl().empty()) return go(OrderState::NewOrder);
+    if (!_accountLock && !_ignoreStoredAccountUrl) {
+        // A stored account needs no lock: it is only ever written whole.
+        const auto keyPem = _storage.loadAccountKeyPem();
+        const auto url = _storage.loadAccountUrl();
+        if (keyPem && url) {
+            try {
+                _client.setKey(AccountKey::fromPem(*keyPem));
+                finishAccount(*url, false);
+                return go(OrderState::NewOrder);
+            } catch (const CryptoError&) {
+                // Said in plain words below, under the lock.
+            }
+        }
+    }
     if (!_accountLock) {
         _accountLock = _storage.tryLockAccount();
         if (!_accountLock) {
@@ -382,8 +396,6 @@ OrderStep OrderMachine::authorizationsStep() {
     }
     if (chosen->url.empty()) throw AcmeFailure("the CA's challenge has no URL");
     _challenge = *chosen;
-    _host.info(std::string("answering the ") + challengeTypeName(_challenge.type) + " challenge for " +
-               _settings.name);
     return go(OrderState::Challenge);
 }
 
@@ -400,6 +412,8 @@ OrderStep OrderMachine::challengeStep() {
                       "); trying another challenge");
         return go(OrderState::Authorizations);
     }
+    _host.info(std::string("answering the ") + challengeTypeName(_challenge.type) + " challenge for " +
+               _settings.name);
     const HttpResult r = _client.post(_challenge.url, "{}");
     if (!r.ok()) throwProblem(r, "starting the validation", challengeTypeName(_challenge.type));
     const auto challenge = parseJsonObject(r.body, "the challenge");

@@ -4,6 +4,7 @@
 // the CA cannot be reached, and destroy() ending a request in flight.
 #include <cppunit/extensions/HelperMacros.h>
 
+#include <dlfcn.h>
 #include <sys/stat.h>
 
 #include <chrono>
@@ -98,11 +99,15 @@ class AcmeProviderTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(mismatchedStoredKeyIsNotServed);
     CPPUNIT_TEST(dueCertificateStaysInServiceWhileRetrying);
     CPPUNIT_TEST(renewNowOnlyChecks);
+    CPPUNIT_TEST(otherKeyTypeIsServedAndReplaced);
     CPPUNIT_TEST(destroyEndsARequestInFlight);
     CPPUNIT_TEST(renewalInformationPlansTheRenewal);
     CPPUNIT_TEST(pastWindowRenewsWithReplacesAndHonoursRateLimits);
     CPPUNIT_TEST(oversizedAnswerIsRefused);
     CPPUNIT_TEST(untrustedServerSaysWhatToDo);
+    CPPUNIT_TEST(noChallengeWeMayAnswer);
+    CPPUNIT_TEST(hostileTokenIsNotPublished);
+    CPPUNIT_TEST(refusedChallengeTypeFallsBack);
     CPPUNIT_TEST_SUITE_END();
 
 public:
@@ -295,6 +300,20 @@ public:
         CPPUNIT_ASSERT_EQUAL(newer.chainPem, h.current()->chainPem);
     }
 
+    void otherKeyTypeIsServedAndReplaced() {
+        const uint16_t closed = freeLoopbackPort();
+        Harness h;
+        baseSettings(h, closed);  // key_type: ecdsa by default
+        const auto rsa = selfSigned("rport.example.com", -86400, 89 * 86400, true);
+        store(h, closed, "rport.example.com", rsa);
+        h.create();
+        CPPUNIT_ASSERT_EQUAL(rsa.keyPem, h.current()->keyPem);
+        ASSERT_HAS(h.logText(), "has another key type than key_type = \"ecdsa\"; replacing it");
+        CPPUNIT_ASSERT_MESSAGE(h.logText(), h.driveUntil([&] { return h.sawState("retrying"); }, 10000));
+        CPPUNIT_ASSERT(h.sawState("renewing"));
+        CPPUNIT_ASSERT_EQUAL(rsa.keyPem, h.current()->keyPem);
+    }
+
     void destroyEndsARequestInFlight() {
         SilentServer ca;
         Harness h;
@@ -406,6 +425,105 @@ public:
         ASSERT_HAS(h.lastStatus()->lastError, "TLS");
         ASSERT_HAS(h.lastStatus()->lastError, "set ca_bundle to the PEM file of the CA that issued it");
         CPPUNIT_ASSERT(ca.requests().empty());
+    }
+
+    // A CA whose only authorization offers these challenges.
+    static FakeAcmeServer::Handler orderCa(std::string& base, const std::string& challenges) {
+        return [&base, challenges](const FakeRequest& r) -> FakeReply {
+            if (r.path == "/dir") return {200, directory(base)};
+            if (r.path == "/nonce") return {200, ""};
+            if (r.path == "/new-acct") return {201, R"({"status":"valid"})", "application/json", {{"Location", base + "/acct/1"}}};
+            if (r.path == "/new-order")
+                return {201,
+                        R"({"status":"pending","authorizations":[")" + base + R"(/authz/1"],"finalize":")" + base +
+                            R"(/finalize/1"})",
+                        "application/json",
+                        {{"Location", base + "/order/1"}}};
+            if (r.path == "/authz/1")
+                return {200, R"({"status":"pending","identifier":{"type":"dns","value":"rport.example.com"},"challenges":)" +
+                                 challenges + "}"};
+            return {404, "{}"};
+        };
+    }
+
+    void noChallengeWeMayAnswer() {
+        std::string base;
+        FakeAcmeServer ca(orderCa(base, R"([{"type":"dns-01","url":"x","token":"abc"},{"type":"tls-alpn-01","url":"y","token":"abc"}])"));
+        base = ca.url("");
+        Harness h;
+        baseSettings(h, ca.port());
+        h.host.settings["ca_bundle"] = ca.caPath();
+        h.host.settings["challenges"] = "http-01";
+        h.create();
+        CPPUNIT_ASSERT_MESSAGE(h.logText(), h.driveUntil([&] { return h.sawState("failed"); }, 10000));
+        const std::string error = h.lastStatus()->lastError;
+        ASSERT_HAS(error, "the CA offers the challenges dns-01, tls-alpn-01 for rport.example.com");
+        ASSERT_HAS(error, "rportd may answer only http-01");
+        ASSERT_HAS(error, "setting 'challenges' is \"http-01\"");
+        CPPUNIT_ASSERT(h.host.http01Tokens().empty());
+        CPPUNIT_ASSERT(h.host.tlsAlpn01().empty());
+    }
+
+    void hostileTokenIsNotPublished() {
+        std::string base;
+        FakeAcmeServer ca(orderCa(base, R"([{"type":"http-01","url":"https://x/c","token":"../../etc/passwd"}])"));
+        base = ca.url("");
+        Harness h;
+        baseSettings(h, ca.port());
+        h.host.settings["ca_bundle"] = ca.caPath();
+        h.create();
+        CPPUNIT_ASSERT_MESSAGE(h.logText(), h.driveUntil([&] { return h.sawState("retrying"); }, 10000));
+        ASSERT_HAS(h.lastStatus()->lastError, "challenge token that is not base64url (\"../../etc/passwd\")");
+        CPPUNIT_ASSERT(h.host.http01Tokens().empty());
+        for (const auto& r : ca.requests()) CPPUNIT_ASSERT(r.path != "/c");
+    }
+
+    void refusedChallengeTypeFallsBack() {
+        std::string base;
+        std::vector<std::string> answered;
+        FakeAcmeServer ca([&](const FakeRequest& r) -> FakeReply {
+            if (r.path == "/authz/1")
+                return {200, R"({"status":"pending","identifier":{"type":"dns","value":"rport.example.com"},)"
+                             R"("challenges":[{"type":"tls-alpn-01","url":")" + base + R"(/chall/alpn","token":"tokA"},)"
+                             R"({"type":"http-01","url":")" + base + R"(/chall/http","token":"tokH"}]})"};
+            if (r.path.rfind("/chall/", 0) == 0) {
+                answered.push_back(r.path);
+                return {200, R"({"status":"valid"})"};
+            }
+            if (r.path == "/finalize/1")
+                return {403, R"({"type":"urn:ietf:params:acme:error:unauthorized","detail":"enough for this test"})",
+                        "application/problem+json"};
+            return orderCa(base, "[]")(r);
+        });
+        base = ca.url("");
+        Harness h;
+        baseSettings(h, ca.port());
+        h.host.settings["ca_bundle"] = ca.caPath();
+        h.host.settings["challenges"] = "tls-alpn-01,http-01";
+        h.host.stateDir = h.stateDir();
+        ::mkdir(h.host.stateDir.c_str(), 0700);
+        // The fake host's table, except that TLS-ALPN-01 is refused as a host
+        // without a TLS listener for it would refuse it.
+        static rport_host_v1 table;
+        table = *h.host.api();
+        table.tls_alpn01_publish = [](rport_host_ctx*, rport_str, rport_str, rport_str) -> int32_t {
+            return RPORT_E_UNSUPPORTED;
+        };
+        void* image = ::dlopen(pluginPath().c_str(), RTLD_NOW | RTLD_LOCAL);
+        auto entry = reinterpret_cast<rport_plugin_entry_v1_fn>(::dlsym(image, RPORT_ENTRY_SYMBOL));
+        const rport_plugin_v1* descriptor = nullptr;
+        CPPUNIT_ASSERT_EQUAL(int32_t(RPORT_OK), entry(&table, &descriptor));
+        const rport_backend_v1* backend = rport::sdk::findBackend(descriptor, RPORT_KIND_CERT_PROVIDER, "acme");
+        rport::sdk::CallResult why;
+        h.provider = rport::sdk::CertClient::create(static_cast<const rport_cert_v1*>(backend->vtable), h.host.ctx(), why);
+        CPPUNIT_ASSERT_MESSAGE(why.message, h.provider != nullptr);
+        CPPUNIT_ASSERT_MESSAGE(h.logText(), h.driveUntil([&] { return h.sawState("retrying"); }, 10000));
+        h.destroy();
+        ::dlclose(image);
+        ASSERT_HAS(h.logText(), "WARN rportd cannot answer tls-alpn-01");
+        ASSERT_HAS(h.logText(), "answering the http-01 challenge for rport.example.com");
+        CPPUNIT_ASSERT(answered == std::vector<std::string>{"/chall/http"});
+        CPPUNIT_ASSERT(h.host.http01Tokens().empty());  // withdrawn again
     }
 };
 

@@ -13,6 +13,7 @@
 #include "Base64Url.h"
 #include "JsonReader.h"
 #include "Jws.h"
+#include "Skip.h"
 #include "Subprocess.h"
 #include "TempDir.h"
 
@@ -101,7 +102,7 @@ public:
     }
 
     void jwkAndThumbprintMatchTheOpensslCli() {
-        if (!rport::test::toolInstalled("openssl")) return;
+        if (!rport::test::toolInstalled("openssl")) return rport::test::skipTest("openssl CLI not installed");
         rport::test::TempDir dir;
         const std::string keyFile = dir.write("key.pem", kFixedKeyPem, 0600);
         // The public point is the last 64 bytes of the SPKI (04 || x || y).
