@@ -13,10 +13,12 @@ constexpr int kCoordinateBytes = 32;  // P-256
 // A P-256 coordinate as the fixed 32 bytes JWK requires (leading zeros kept).
 std::string coordinate(EVP_PKEY* key, const char* param) {
     BIGNUM* raw = nullptr;
-    if (EVP_PKEY_get_bn_param(key, param, &raw) != 1) throwOpenSsl("cannot read the account key's public point");
+    if (EVP_PKEY_get_bn_param(key, param, &raw) != 1)
+        throwOpenSsl("cannot read the account key's public point");
     BigNum n(raw);
     std::string out(kCoordinateBytes, '\0');
-    if (BN_bn2binpad(n.get(), reinterpret_cast<unsigned char*>(out.data()), kCoordinateBytes) != kCoordinateBytes)
+    if (BN_bn2binpad(n.get(), reinterpret_cast<unsigned char*>(out.data()), kCoordinateBytes) !=
+        kCoordinateBytes)
         throw CryptoError("the account key's public point does not fit P-256");
     return out;
 }
@@ -35,7 +37,9 @@ AccountKey::AccountKey(PrivateKey key) : _key(std::move(key)) {
 
 AccountKey AccountKey::generate() { return AccountKey(PrivateKey::generate(KeyType::EcdsaP256)); }
 
-AccountKey AccountKey::fromPem(const std::string& pem) { return AccountKey(PrivateKey::fromPem(pem)); }
+AccountKey AccountKey::fromPem(const std::string& pem) {
+    return AccountKey(PrivateKey::fromPem(pem));
+}
 
 std::string AccountKey::thumbprint() const { return jwkThumbprint(_jwk); }
 
@@ -44,8 +48,8 @@ std::string AccountKey::sign(std::string_view data) const {
     if (!ctx || EVP_DigestSignInit(ctx.get(), nullptr, EVP_sha256(), nullptr, _key.get()) != 1)
         throwOpenSsl("cannot start an ES256 signature");
     size_t len = 0;
-    if (EVP_DigestSign(ctx.get(), nullptr, &len, reinterpret_cast<const unsigned char*>(data.data()), data.size()) !=
-        1)
+    if (EVP_DigestSign(ctx.get(), nullptr, &len,
+                       reinterpret_cast<const unsigned char*>(data.data()), data.size()) != 1)
         throwOpenSsl("cannot size the ES256 signature");
     std::string der(len, '\0');
     if (EVP_DigestSign(ctx.get(), reinterpret_cast<unsigned char*>(der.data()), &len,
@@ -69,6 +73,8 @@ std::string AccountKey::sign(std::string_view data) const {
     return raw;
 }
 
-std::string jwkThumbprint(const std::string& canonicalJwk) { return base64UrlEncode(sha256(canonicalJwk)); }
+std::string jwkThumbprint(const std::string& canonicalJwk) {
+    return base64UrlEncode(sha256(canonicalJwk));
+}
 
 }  // namespace rport::plugins::acme

@@ -16,7 +16,8 @@ namespace rport::plugins::acme {
 
 class AcmeClient {
 public:
-    AcmeClient(std::string directoryUrl, const TransportOptions& options, AcmeTransport::DebugLog debug);
+    AcmeClient(std::string directoryUrl, const TransportOptions& options,
+               AcmeTransport::DebugLog debug);
 
     // One GET of the directory; throws AcmeFailure or TransportError.
     void fetchDirectory();

@@ -12,7 +12,8 @@ namespace rport::plugins::acme {
 class AcmeFailure : public std::runtime_error {
 public:
     explicit AcmeFailure(const std::string& message, bool needsOperator = false,
-                         std::optional<int64_t> retryAfterSeconds = std::nullopt, std::string problemType = "")
+                         std::optional<int64_t> retryAfterSeconds = std::nullopt,
+                         std::string problemType = "")
         : std::runtime_error(message),
           _needsOperator(needsOperator),
           _retryAfterSeconds(retryAfterSeconds),

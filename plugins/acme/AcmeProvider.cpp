@@ -35,14 +35,16 @@ std::string abiTooOld(const rport::sdk::Host& host, const std::string& what) {
 
 // The settings, after making sure the host offers what they need.
 AcmeSettings checkedSettings(const rport::sdk::Host& host) {
-    if (!host.offersStateDir()) throw Error(RPORT_E_UNSUPPORTED, abiTooOld(host, "a state directory"));
+    if (!host.offersStateDir())
+        throw Error(RPORT_E_UNSUPPORTED, abiTooOld(host, "a state directory"));
     AcmeSettings s = AcmeSettings::read(host, host.offersTlsAlpn01());
     if (!host.offersTlsAlpn01() && s.offers(ChallengeType::TlsAlpn01)) {
         if (s.challenges.size() == 1)
-            throw Error(RPORT_E_UNSUPPORTED,
-                        abiTooOld(host, "answering TLS-ALPN-01") + ", or allow http-01 in setting 'challenges'");
-        s.challenges.erase(std::remove(s.challenges.begin(), s.challenges.end(), ChallengeType::TlsAlpn01),
-                           s.challenges.end());
+            throw Error(RPORT_E_UNSUPPORTED, abiTooOld(host, "answering TLS-ALPN-01") +
+                                                 ", or allow http-01 in setting 'challenges'");
+        s.challenges.erase(
+            std::remove(s.challenges.begin(), s.challenges.end(), ChallengeType::TlsAlpn01),
+            s.challenges.end());
         host.warning("this rportd cannot answer tls-alpn-01; using only http-01");
     }
     return s;
@@ -52,8 +54,9 @@ std::string stateDirOf(const rport::sdk::Host& host) {
     try {
         return host.stateDir();
     } catch (const Error& e) {
-        throw Error(e.code(), std::string("the acme provider has no state directory: ") + e.what() +
-                                  "; check that [server] data_dir exists and is writable by rportd");
+        throw Error(e.code(),
+                    std::string("the acme provider has no state directory: ") + e.what() +
+                        "; check that [server] data_dir exists and is writable by rportd");
     }
 }
 
@@ -81,8 +84,9 @@ AcmeProvider::AcmeProvider(rport::sdk::Host host)
         throw Error(RPORT_E_INVALID, e.what());
     }
     try {
-        _client = std::make_unique<AcmeClient>(_settings.directoryUrl, transportOptions(_settings),
-                                               [host](const std::string& line) { host.debug(line); });
+        _client =
+            std::make_unique<AcmeClient>(_settings.directoryUrl, transportOptions(_settings),
+                                         [host](const std::string& line) { host.debug(line); });
     } catch (const TransportError& e) {
         throw Error(RPORT_E_INVALID, e.what());
     }
@@ -91,13 +95,17 @@ AcmeProvider::AcmeProvider(rport::sdk::Host host)
     std::string why;
     if (auto stored = usableStored(now, why)) {
         install(stored->first, stored->second);
-        _host.info("using the stored certificate for " + _settings.name + " (serial " + stored->second.serialHex +
-                   ", valid until " + utcText(stored->second.notAfter) + ")" +
-                   (renewalDue(now) ? "; it is due for renewal"
-                                    : "; renewal at " + utcText(_plan.renewAt()) + " (" + _plan.basis() + ")"));
+        _host.info("using the stored certificate for " + _settings.name + " (serial " +
+                   stored->second.serialHex + ", valid until " + utcText(stored->second.notAfter) +
+                   ")" +
+                   (renewalDue(now)
+                        ? "; it is due for renewal"
+                        : "; renewal at " + utcText(_plan.renewAt()) + " (" + _plan.basis() + ")"));
     } else {
-        if (!why.empty()) _host.warning("not using the stored certificate for " + _settings.name + ": " + why);
-        _host.info("no certificate for " + _settings.name + " yet; ordering one from " + _settings.directoryUrl);
+        if (!why.empty())
+            _host.warning("not using the stored certificate for " + _settings.name + ": " + why);
+        _host.info("no certificate for " + _settings.name + " yet; ordering one from " +
+                   _settings.directoryUrl);
     }
     report(now);
     // Last: nothing may throw once the thread runs.
@@ -119,7 +127,8 @@ AcmeProvider::~AcmeProvider() {
 rport::sdk::CertBundle AcmeProvider::current() {
     std::lock_guard<std::mutex> lock(_bundleMutex);
     if (!_bundle)
-        throw Error(RPORT_E_UNAVAILABLE, "no certificate for " + _settings.name + " yet (the acme provider is ordering one)");
+        throw Error(RPORT_E_UNAVAILABLE, "no certificate for " + _settings.name +
+                                             " yet (the acme provider is ordering one)");
     return *_bundle;
 }
 
@@ -136,8 +145,8 @@ bool AcmeProvider::renewalDue(int64_t now) const {
     return !_inForce || _keyTypeChanged || now >= _plan.renewAt() * 1000;
 }
 
-std::optional<std::pair<StoredPair, CertificateInfo>> AcmeProvider::usableStored(int64_t now,
-                                                                                 std::string& why) const {
+std::optional<std::pair<StoredPair, CertificateInfo>> AcmeProvider::usableStored(
+    int64_t now, std::string& why) const {
     std::optional<StoredPair> pair;
     try {
         pair = _storage.loadCertificate(_settings.name);
@@ -150,11 +159,13 @@ std::optional<std::pair<StoredPair, CertificateInfo>> AcmeProvider::usableStored
     try {
         info = inspectChain(pair->chainPem);
     } catch (const CertificateError& e) {
-        why = _storage.chainPath(_settings.name) + " holds no usable certificate (" + e.what() + ")";
+        why =
+            _storage.chainPath(_settings.name) + " holds no usable certificate (" + e.what() + ")";
         return std::nullopt;
     }
     if (!keyMatchesLeaf(pair->chainPem, pair->keyPem)) {
-        why = _storage.keyPath(_settings.name) + " is not the key of " + _storage.chainPath(_settings.name);
+        why = _storage.keyPath(_settings.name) + " is not the key of " +
+              _storage.chainPath(_settings.name);
         return std::nullopt;
     }
     if (!info.coversName(_settings.name)) {
@@ -180,8 +191,9 @@ void AcmeProvider::install(const StoredPair& pair, const CertificateInfo& info) 
         _keyTypeChanged = true;
     }
     if (_keyTypeChanged)
-        _host.info("the certificate for " + _settings.name + " has another key type than key_type = \"" +
-                   keyTypeName(_settings.keyType) + "\"; replacing it");
+        _host.info("the certificate for " + _settings.name +
+                   " has another key type than key_type = \"" + keyTypeName(_settings.keyType) +
+                   "\"; replacing it");
     _plan.setCertificate(info.notBefore, info.notAfter);
     _failures = 0;
     _retryAtMs = 0;
@@ -201,7 +213,8 @@ bool AcmeProvider::adoptFresherStored(int64_t now) {
     auto stored = usableStored(now, why);
     if (!stored) return false;
     const CertificateInfo& info = stored->second;
-    if (_inForce && (info.serialHex == _inForce->serialHex || info.notAfter <= _inForce->notAfter)) return false;
+    if (_inForce && (info.serialHex == _inForce->serialHex || info.notAfter <= _inForce->notAfter))
+        return false;
     if (now >= twoThirdsPoint(info.notBefore, info.notAfter) * 1000) return false;
     try {
         if (PrivateKey::fromPem(stored->first.keyPem).type() != _settings.keyType) return false;
@@ -209,9 +222,10 @@ bool AcmeProvider::adoptFresherStored(int64_t now) {
         return false;
     }
     install(stored->first, info);
-    _host.info("using the certificate for " + _settings.name + " that another rportd instance stored (serial " +
-               info.serialHex + ", valid until " + utcText(info.notAfter) + "); next renewal at " +
-               utcText(_plan.renewAt()) + " (" + _plan.basis() + ")");
+    _host.info("using the certificate for " + _settings.name +
+               " that another rportd instance stored (serial " + info.serialHex + ", valid until " +
+               utcText(info.notAfter) + "); next renewal at " + utcText(_plan.renewAt()) + " (" +
+               _plan.basis() + ")");
     report(now);
     announce();
     return true;
@@ -228,10 +242,12 @@ void AcmeProvider::arm(int64_t delayMs) {
         return;
     }
     try {
-        _timer = _host.startLongTimer(static_cast<uint64_t>(delayMs), 0, &AcmeProvider::onTimer, this);
+        _timer =
+            _host.startLongTimer(static_cast<uint64_t>(delayMs), 0, &AcmeProvider::onTimer, this);
         _timerArmed = true;
     } catch (const Error& e) {
-        _host.error(std::string("cannot start a timer: ") + e.what() + "; the acme provider is stuck until SIGHUP");
+        _host.error(std::string("cannot start a timer: ") + e.what() +
+                    "; the acme provider is stuck until SIGHUP");
     }
 }
 
@@ -253,13 +269,15 @@ void AcmeProvider::report(int64_t now) {
     if (_order) {
         s.detail = "ordering from " + _settings.directoryUrl + ": " + _order->activity();
     } else if (_lockRecheckMs) {
-        s.detail = "another rportd instance is ordering this certificate (" + _storage.orderLockPath(_settings.name) +
-                   " is locked); checking again at " + utcText(_lockRecheckMs / 1000);
+        s.detail = "another rportd instance is ordering this certificate (" +
+                   _storage.orderLockPath(_settings.name) + " is locked); checking again at " +
+                   utcText(_lockRecheckMs / 1000);
         s.nextAttempt = _lockRecheckMs / 1000;
     } else if (_retryAtMs) {
-        s.detail = "attempt " + std::to_string(_failures) + " failed; next attempt at " + utcText(_retryAtMs / 1000) +
-                   (_inForce ? "; the current certificate (valid until " + utcText(_inForce->notAfter) +
-                                   ") stays in service"
+        s.detail = "attempt " + std::to_string(_failures) + " failed; next attempt at " +
+                   utcText(_retryAtMs / 1000) +
+                   (_inForce ? "; the current certificate (valid until " +
+                                   utcText(_inForce->notAfter) + ") stays in service"
                              : std::string());
         s.nextAttempt = _retryAtMs / 1000;
     } else if (_inForce) {
@@ -342,9 +360,11 @@ void AcmeProvider::renewalInfoTurn(int64_t now) {
         const std::string id = ariCertificateId(*_inForce);
         if (base.empty() || id.empty()) {
             _ariCheckMs = kNever;
-            _host.debug(base.empty() ? "the CA offers no renewal information (ARI); renewing at two thirds of the "
-                                       "certificate's lifetime"
-                                     : "the certificate has no Authority Key Identifier, so no renewal information");
+            _host.debug(
+                base.empty()
+                    ? "the CA offers no renewal information (ARI); renewing at two thirds of the "
+                      "certificate's lifetime"
+                    : "the certificate has no Authority Key Identifier, so no renewal information");
             _worker.wake();
             return;
         }
@@ -355,24 +375,27 @@ void AcmeProvider::renewalInfoTurn(int64_t now) {
         const int64_t before = _plan.renewAt();
         _plan.setWindow(*window, _random());
         const auto retryAfter = parseRetryAfter(r.retryAfter, now / 1000);
-        const int64_t recheckMs =
-            std::clamp<int64_t>(retryAfter ? *retryAfter * 1000 : kAriDefaultMs, kAriMinMs, kAriMaxMs);
+        const int64_t recheckMs = std::clamp<int64_t>(
+            retryAfter ? *retryAfter * 1000 : kAriDefaultMs, kAriMinMs, kAriMaxMs);
         _ariCheckMs = now + recheckMs;
-        _host.debug("renewal information for " + _settings.name + ": window " + utcText(window->start) + " to " +
-                    utcText(window->end) + "; asking again in " + formatDuration(recheckMs));
+        _host.debug("renewal information for " + _settings.name + ": window " +
+                    utcText(window->start) + " to " + utcText(window->end) + "; asking again in " +
+                    formatDuration(recheckMs));
         if (_plan.renewAt() != before) {
-            _host.info((_plan.renewAt() * 1000 <= now ? "renewal of " + _settings.name + " is due now"
-                                                       : "next renewal of " + _settings.name + " at " +
-                                                             utcText(_plan.renewAt())) +
-                       " (" + _plan.basis() + ")");
+            _host.info(
+                (_plan.renewAt() * 1000 <= now
+                     ? "renewal of " + _settings.name + " is due now"
+                     : "next renewal of " + _settings.name + " at " + utcText(_plan.renewAt())) +
+                " (" + _plan.basis() + ")");
             report(now);
         }
     } catch (const std::exception& e) {
         if (_stopping) return;
         _ariCheckMs = now + kAriFailureMs;
         _host.warning("could not get renewal information for " + _settings.name + " from the CA (" +
-                      printable(e.what()) + "); keeping the renewal at " + utcText(_plan.renewAt()) +
-                      ", asking again in " + formatDuration(kAriFailureMs));
+                      printable(e.what()) + "); keeping the renewal at " +
+                      utcText(_plan.renewAt()) + ", asking again in " +
+                      formatDuration(kAriFailureMs));
     }
     _worker.wake();
 }
@@ -394,11 +417,13 @@ void AcmeProvider::startOrder(int64_t now) {
             return;
         }
         if (!_lockWaitMs)
-            _host.info("another rportd instance is ordering the certificate for " + _settings.name + " (" +
-                       _storage.orderLockPath(_settings.name) + " is locked); waiting for it");
+            _host.info("another rportd instance is ordering the certificate for " + _settings.name +
+                       " (" + _storage.orderLockPath(_settings.name) +
+                       " is locked); waiting for it");
         _lockWaitMs = _lockWaitMs ? std::min(_lockWaitMs * 2, kLockWaitCapMs) : kFirstLockWaitMs;
         _lockRecheckMs = now + _lockWaitMs;
-        _host.debug("checking " + _storage.orderLockPath(_settings.name) + " again in " + formatDuration(_lockWaitMs));
+        _host.debug("checking " + _storage.orderLockPath(_settings.name) + " again in " +
+                    formatDuration(_lockWaitMs));
         report(now);
         arm(_lockWaitMs);
         return;
@@ -412,8 +437,8 @@ void AcmeProvider::startOrder(int64_t now) {
     _orderLock = std::move(lock);
     const std::string replaces = _inForce ? ariCertificateId(*_inForce) : std::string();
     // "replaces" only when the CA offers ARI (it then knows the field).
-    const bool caOffersAri =
-        _client->hasDirectory(now, OrderMachine::kDirectoryMaxAgeMs) && !_client->directory().renewalInfo.empty();
+    const bool caOffersAri = _client->hasDirectory(now, OrderMachine::kDirectoryMaxAgeMs) &&
+                             !_client->directory().renewalInfo.empty();
     _order = std::make_unique<OrderMachine>(_settings, *_client, _storage, _responder, _host,
                                             caOffersAri ? replaces : std::string());
     _orderStartedMs = now;
@@ -466,14 +491,16 @@ void AcmeProvider::orderDone(int64_t now) {
     try {
         info = inspectChain(pair.chainPem);
     } catch (const CertificateError& e) {
-        orderFailed(AcmeFailure(std::string("the issued certificate cannot be read: ") + e.what()), now);
+        orderFailed(AcmeFailure(std::string("the issued certificate cannot be read: ") + e.what()),
+                    now);
         return;
     }
     const int64_t tookMs = nowMs() - _orderStartedMs;
-    _host.info("certificate for " + _settings.name + " issued: serial " + info.serialHex + ", valid until " +
-               utcText(info.notAfter) + " (" + std::to_string(tookMs) + " ms)");
+    _host.info("certificate for " + _settings.name + " issued: serial " + info.serialHex +
+               ", valid until " + utcText(info.notAfter) + " (" + std::to_string(tookMs) + " ms)");
     install(pair, info);
-    _host.info("next renewal of " + _settings.name + " at " + utcText(_plan.renewAt()) + " (" + _plan.basis() + ")");
+    _host.info("next renewal of " + _settings.name + " at " + utcText(_plan.renewAt()) + " (" +
+               _plan.basis() + ")");
     report(now);
     announce();
     _worker.wake();
@@ -494,9 +521,10 @@ void AcmeProvider::orderFailed(const AcmeFailure& failure, int64_t now) {
     std::string sentence = _lastError;
     if (!sentence.empty() && sentence.back() != '.') sentence += '.';
     _host.error(printable("could not obtain a certificate for " + _settings.name + ": " + sentence +
-                              " Next attempt at " + utcText(_retryAtMs / 1000) + " (in " + formatDuration(delay) + ")" +
-                              (_inForce ? "; the current certificate (valid until " + utcText(_inForce->notAfter) +
-                                              ") stays in service."
+                              " Next attempt at " + utcText(_retryAtMs / 1000) + " (in " +
+                              formatDuration(delay) + ")" +
+                              (_inForce ? "; the current certificate (valid until " +
+                                              utcText(_inForce->notAfter) + ") stays in service."
                                         : "."),
                           4000));
     report(now);

@@ -15,14 +15,13 @@
 // Threads. Everything but current() and renewNow() runs on the worker; host
 // timers only wake it. current() reads a cache under a mutex that is never
 // held while calling the host.
-#include <rport/plugin.hpp>
-
 #include <atomic>
 #include <cstdint>
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <random>
+#include <rport/plugin.hpp>
 #include <string>
 
 #include "AcmeClient.h"
@@ -68,7 +67,8 @@ private:
 
     // The stored pair, when it can be served: key matches, names the host,
     // not expired. why gets the reason otherwise ("" when nothing is stored).
-    std::optional<std::pair<StoredPair, CertificateInfo>> usableStored(int64_t now, std::string& why) const;
+    std::optional<std::pair<StoredPair, CertificateInfo>> usableStored(int64_t now,
+                                                                       std::string& why) const;
     // Serves the stored certificate when another instance stored one newer
     // than ours that is not yet due.
     bool adoptFresherStored(int64_t now);
@@ -102,14 +102,14 @@ private:
     int64_t _orderStartedMs = 0;
     int64_t _orderWakeMs = 0;
     int _failures = 0;
-    int64_t _retryAtMs = 0;        // 0: no failure waiting
-    int64_t _caRetryAfterMs = 0;   // the CA asked not to come back before this
+    int64_t _retryAtMs = 0;       // 0: no failure waiting
+    int64_t _caRetryAfterMs = 0;  // the CA asked not to come back before this
     std::string _lastError;
     int64_t _lastErrorAt = 0;
     bool _lastErrorNeedsOperator = false;
-    int64_t _lockWaitMs = 0;       // another instance holds order.lock: current wait
+    int64_t _lockWaitMs = 0;  // another instance holds order.lock: current wait
     int64_t _lockRecheckMs = 0;
-    int64_t _ariCheckMs = 0;       // next renewal information check; kNever: none
+    int64_t _ariCheckMs = 0;  // next renewal information check; kNever: none
     std::mt19937_64 _random{std::random_device{}()};
     uint64_t _timer = 0;
     bool _timerArmed = false;

@@ -23,7 +23,8 @@ std::string trim(std::string s) {
 }
 
 std::string lower(std::string s) {
-    std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return char(std::tolower(c)); });
+    std::transform(s.begin(), s.end(), s.begin(),
+                   [](unsigned char c) { return char(std::tolower(c)); });
     return s;
 }
 
@@ -46,8 +47,9 @@ int64_t durationSetting(const rport::sdk::Host& host, const char* key, int64_t f
     if (text.empty()) return fallback;
     const auto ms = parseDuration(text);
     if (!ms || *ms <= 0)
-        refuse(std::string("setting '") + key + "' must be a positive duration such as \"30s\", \"10m\" or \"6h\", got \"" +
-               text + "\"");
+        refuse(std::string("setting '") + key +
+               "' must be a positive duration such as \"30s\", \"10m\" or \"6h\", got \"" + text +
+               "\"");
     return *ms;
 }
 
@@ -64,26 +66,30 @@ bool AcmeSettings::offers(ChallengeType type) const {
 std::string dnsNameProblem(const std::string& name) {
     if (name.empty()) return "it is empty";
     if (isIpAddress(name))
-        return "it is an IP address; ACME certificates from public CAs are for DNS names, so use the DNS name "
+        return "it is an IP address; ACME certificates from public CAs are for DNS names, so use "
+               "the DNS name "
                "clients connect to";
     if (name.find('*') != std::string::npos)
         return "wildcard names need the dns-01 challenge, which this provider does not offer";
     if (name.size() > 253) return "it is longer than 253 characters";
     if (name.find('.') == std::string::npos)
-        return "it has no dot; a CA issues only for fully qualified names such as rport.example.com";
+        return "it has no dot; a CA issues only for fully qualified names such as "
+               "rport.example.com";
     size_t labelStart = 0;
     for (size_t i = 0; i <= name.size(); ++i) {
         if (i == name.size() || name[i] == '.') {
             const size_t len = i - labelStart;
             if (len == 0) return "it has an empty label (two dots in a row, or a dot at the start)";
             if (len > 63) return "a label is longer than 63 characters";
-            if (name[labelStart] == '-' || name[i - 1] == '-') return "a label starts or ends with '-'";
+            if (name[labelStart] == '-' || name[i - 1] == '-')
+                return "a label starts or ends with '-'";
             labelStart = i + 1;
             continue;
         }
         const char c = name[i];
         if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-'))
-            return std::string("it contains '") + c + "'; only letters, digits, '-' and '.' are allowed";
+            return std::string("it contains '") + c +
+                   "'; only letters, digits, '-' and '.' are allowed";
     }
     return "";
 }
@@ -93,16 +99,20 @@ AcmeSettings AcmeSettings::read(const rport::sdk::Host& host, bool canTlsAlpn01)
 
     const auto hostSetting = host.setting("host");
     if (!hostSetting)
-        refuse("missing setting 'host': the DNS name to get a certificate for, e.g. host = \"rport.example.com\"");
+        refuse(
+            "missing setting 'host': the DNS name to get a certificate for, e.g. host = "
+            "\"rport.example.com\"");
     s.name = lower(trim(*hostSetting));
     if (!s.name.empty() && s.name.back() == '.') s.name.pop_back();
     const std::string why = dnsNameProblem(s.name);
-    if (!why.empty()) refuse("setting 'host' (\"" + trim(*hostSetting) + "\") cannot be used: " + why);
+    if (!why.empty())
+        refuse("setting 'host' (\"" + trim(*hostSetting) + "\") cannot be used: " + why);
 
     s.directoryUrl = optional(host, "directory_url");
     if (s.directoryUrl.empty()) s.directoryUrl = kLetsEncrypt;
     if (s.directoryUrl.compare(0, 8, "https://") != 0 || s.directoryUrl.size() <= 8)
-        refuse("setting 'directory_url' must be an https:// URL of an ACME directory, got \"" + s.directoryUrl + "\"");
+        refuse("setting 'directory_url' must be an https:// URL of an ACME directory, got \"" +
+               s.directoryUrl + "\"");
 
     s.email = optional(host, "email");
     if (s.email.compare(0, 7, "mailto:") == 0) s.email = s.email.substr(7);
@@ -110,7 +120,8 @@ AcmeSettings AcmeSettings::read(const rport::sdk::Host& host, bool canTlsAlpn01)
         const size_t at = s.email.find('@');
         if (at == std::string::npos || at == 0 || at + 1 == s.email.size() ||
             s.email.find_first_of(" ,;<>\"\t") != std::string::npos)
-            refuse("setting 'email' must be one address such as admin@example.com, got \"" + s.email + "\"");
+            refuse("setting 'email' must be one address such as admin@example.com, got \"" +
+                   s.email + "\"");
     }
 
     s.caBundle = optional(host, "ca_bundle");
@@ -126,11 +137,15 @@ AcmeSettings AcmeSettings::read(const rport::sdk::Host& host, bool canTlsAlpn01)
     s.eabKid = optional(host, "eab_kid");
     const std::string macText = optional(host, "eab_hmac_key");
     if (s.eabKid.empty() != macText.empty())
-        refuse("settings 'eab_kid' and 'eab_hmac_key' go together: set both (as the CA gave them) or neither");
+        refuse(
+            "settings 'eab_kid' and 'eab_hmac_key' go together: set both (as the CA gave them) or "
+            "neither");
     if (!macText.empty()) {
         auto mac = base64UrlDecode(macText);
         if (!mac || mac->empty())
-            refuse("setting 'eab_hmac_key' must be the base64url text the CA gave (letters, digits, '-' and '_')");
+            refuse(
+                "setting 'eab_hmac_key' must be the base64url text the CA gave (letters, digits, "
+                "'-' and '_')");
         s.eabMacKey = *mac;
     }
 
@@ -155,14 +170,16 @@ AcmeSettings AcmeSettings::read(const rport::sdk::Host& host, bool canTlsAlpn01)
             if (!s.offers(t)) s.challenges.push_back(t);
         }
         if (s.challenges.empty())
-            refuse("setting 'challenges' lists no challenge; use \"http-01\", \"tls-alpn-01\" or both");
+            refuse(
+                "setting 'challenges' lists no challenge; use \"http-01\", \"tls-alpn-01\" or "
+                "both");
     }
 
     s.retryMinMs = durationSetting(host, "retry_min", s.retryMinMs);
     s.retryMaxMs = durationSetting(host, "retry_max", s.retryMaxMs);
     if (s.retryMaxMs < s.retryMinMs)
-        refuse("setting 'retry_max' (" + formatDuration(s.retryMaxMs) + ") is shorter than 'retry_min' (" +
-               formatDuration(s.retryMinMs) + ")");
+        refuse("setting 'retry_max' (" + formatDuration(s.retryMaxMs) +
+               ") is shorter than 'retry_min' (" + formatDuration(s.retryMinMs) + ")");
 
     const std::string keyType = lower(optional(host, "key_type"));
     if (keyType.empty() || keyType == "ecdsa")
@@ -170,7 +187,8 @@ AcmeSettings AcmeSettings::read(const rport::sdk::Host& host, bool canTlsAlpn01)
     else if (keyType == "rsa")
         s.keyType = KeyType::Rsa2048;
     else
-        refuse("setting 'key_type' must be \"ecdsa\" (P-256) or \"rsa\" (RSA 2048), got \"" + keyType + "\"");
+        refuse("setting 'key_type' must be \"ecdsa\" (P-256) or \"rsa\" (RSA 2048), got \"" +
+               keyType + "\"");
 
     s.httpPort = optional(host, "acme_http_port");
     if (s.httpPort.empty()) s.httpPort = optional(host, "http_port");

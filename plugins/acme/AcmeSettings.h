@@ -3,9 +3,8 @@
 // wrong refuses the instance with a message that names the setting and says
 // what would be right. Unknown settings are ignored (rportd passes extras
 // such as acme_http_port and challenge_webroot to every certificate provider).
-#include <rport/plugin.hpp>
-
 #include <cstdint>
+#include <rport/plugin.hpp>
 #include <string>
 #include <vector>
 
@@ -21,12 +20,12 @@ const char* challengeTypeName(ChallengeType type);
 struct AcmeSettings {
     static constexpr const char* kLetsEncrypt = "https://acme-v02.api.letsencrypt.org/directory";
 
-    std::string name;          // host: the DNS name, lower case, no trailing dot
-    std::string directoryUrl;  // directory_url
-    std::string email;         // email, without "mailto:"; "" = no contact
-    std::string caBundle;      // ca_bundle
-    std::string eabKid;        // eab_kid
-    std::string eabMacKey;     // eab_hmac_key, decoded
+    std::string name;                       // host: the DNS name, lower case, no trailing dot
+    std::string directoryUrl;               // directory_url
+    std::string email;                      // email, without "mailto:"; "" = no contact
+    std::string caBundle;                   // ca_bundle
+    std::string eabKid;                     // eab_kid
+    std::string eabMacKey;                  // eab_hmac_key, decoded
     std::vector<ChallengeType> challenges;  // challenges, in order of preference
     int64_t retryMinMs = 60 * 1000;         // retry_min
     int64_t retryMaxMs = 6 * 3600 * 1000;   // retry_max

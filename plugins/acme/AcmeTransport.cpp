@@ -63,8 +63,8 @@ void AbortSwitch::throwIfAborted() const {
 // too, happens after the switch can reach the socket.
 class AbortableHttpsSession : public Poco::Net::HTTPSClientSession {
 public:
-    AbortableHttpsSession(const std::string& host, Poco::UInt16 port, Poco::Net::Context::Ptr context,
-                          AbortSwitch& abortSwitch)
+    AbortableHttpsSession(const std::string& host, Poco::UInt16 port,
+                          Poco::Net::Context::Ptr context, AbortSwitch& abortSwitch)
         : HTTPSClientSession(host, port, std::move(context)), _abortSwitch(abortSwitch) {}
 
 protected:
@@ -87,7 +87,8 @@ namespace {
 std::string mediaType(const std::string& contentType) {
     std::string t = contentType.substr(0, contentType.find(';'));
     while (!t.empty() && (t.back() == ' ' || t.back() == '\t')) t.pop_back();
-    std::transform(t.begin(), t.end(), t.begin(), [](unsigned char c) { return char(std::tolower(c)); });
+    std::transform(t.begin(), t.end(), t.begin(),
+                   [](unsigned char c) { return char(std::tolower(c)); });
     return t;
 }
 
@@ -112,7 +113,8 @@ AcmeTransport::AcmeTransport(const TransportOptions& options, DebugLog debug)
     } catch (const Poco::Exception& e) {
         throw TransportError(options.caBundle.empty()
                                  ? "cannot set up TLS for the ACME client: " + e.displayText()
-                                 : "cannot use ca_bundle \"" + options.caBundle + "\": " + e.displayText());
+                                 : "cannot use ca_bundle \"" + options.caBundle +
+                                       "\": " + e.displayText());
     }
 }
 
@@ -149,8 +151,8 @@ std::string AcmeTransport::failureText(const std::string& what, const std::strin
     return what + " " + printable(url) + " failed: " + reason;
 }
 
-HttpResult AcmeTransport::exchange(const std::string& method, const std::string& url, const std::string& body,
-                                   const std::string& accept) {
+HttpResult AcmeTransport::exchange(const std::string& method, const std::string& url,
+                                   const std::string& body, const std::string& accept) {
     _abort.throwIfAborted();
     Poco::URI uri;
     try {
@@ -159,7 +161,8 @@ HttpResult AcmeTransport::exchange(const std::string& method, const std::string&
         throw TransportError("the ACME server sent an unusable URL \"" + printable(url) + "\"");
     }
     if (uri.getScheme() != "https" || uri.getHost().empty())
-        throw TransportError("the ACME server sent a URL that is not https: \"" + printable(url) + "\"");
+        throw TransportError("the ACME server sent a URL that is not https: \"" + printable(url) +
+                             "\"");
 
     const auto started = std::chrono::steady_clock::now();
     HttpResult result;
@@ -190,16 +193,18 @@ HttpResult AcmeTransport::exchange(const std::string& method, const std::string&
             result.body.append(buffer, static_cast<size_t>(in.gcount()));
             if (result.body.size() > _options.maxResponseBytes) {
                 dropSession();
-                throw TransportError(failureText(method, url,
-                                                 "the answer is larger than " +
-                                                     std::to_string(_options.maxResponseBytes / 1024) +
-                                                     " KB, more than any ACME answer needs"));
+                throw TransportError(
+                    failureText(method, url,
+                                "the answer is larger than " +
+                                    std::to_string(_options.maxResponseBytes / 1024) +
+                                    " KB, more than any ACME answer needs"));
             }
         }
         if (response.hasContentLength() && method != Poco::Net::HTTPRequest::HTTP_HEAD &&
             static_cast<Poco::Int64>(result.body.size()) != response.getContentLength64()) {
             dropSession();
-            throw TransportError(failureText(method, url, "the connection closed before the whole answer arrived"));
+            throw TransportError(
+                failureText(method, url, "the connection closed before the whole answer arrived"));
         }
         result.status = static_cast<int>(response.getStatus());
         result.contentType = mediaType(response.getContentType());
@@ -212,16 +217,18 @@ HttpResult AcmeTransport::exchange(const std::string& method, const std::string&
     } catch (const Poco::TimeoutException&) {
         dropSession();
         _abort.throwIfAborted();
-        throw TransportError(failureText(method, url,
-                                         "no answer within " + std::to_string(_options.readTimeoutMs / 1000) + " s"));
+        throw TransportError(failureText(
+            method, url,
+            "no answer within " + std::to_string(_options.readTimeoutMs / 1000) + " s"));
     } catch (const Poco::Net::SSLException& e) {
         dropSession();
         _abort.throwIfAborted();
-        const std::string hint = _options.caBundle.empty()
-                                     ? " (if this CA's certificate is not from a public CA, set ca_bundle to the "
-                                       "PEM file of the CA that issued it)"
-                                     : " (check that the server's certificate chains to ca_bundle \"" +
-                                           _options.caBundle + "\")";
+        const std::string hint =
+            _options.caBundle.empty()
+                ? " (if this CA's certificate is not from a public CA, set ca_bundle to the "
+                  "PEM file of the CA that issued it)"
+                : " (check that the server's certificate chains to ca_bundle \"" +
+                      _options.caBundle + "\")";
         throw TransportError(failureText(method, url, "TLS: " + e.displayText() + hint));
     } catch (const Poco::Exception& e) {
         dropSession();
@@ -233,11 +240,12 @@ HttpResult AcmeTransport::exchange(const std::string& method, const std::string&
         throw TransportError(failureText(method, url, e.what()));
     }
     if (!result.replayNonce.empty()) _nonces.put(result.replayNonce);
-    const auto ms =
-        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started).count();
+    const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                        std::chrono::steady_clock::now() - started)
+                        .count();
     if (_debug)
-        _debug(method + " " + printable(url) + " -> " + std::to_string(result.status) + " (" + std::to_string(ms) +
-               " ms)");
+        _debug(method + " " + printable(url) + " -> " + std::to_string(result.status) + " (" +
+               std::to_string(ms) + " ms)");
     return result;
 }
 
@@ -245,15 +253,19 @@ HttpResult AcmeTransport::get(const std::string& url) { return exchange("GET", u
 
 std::string AcmeTransport::freshNonce() {
     if (auto cached = _nonces.take()) return *cached;
-    if (_newNonceUrl.empty()) throw TransportError("no newNonce URL: the directory was not read yet");
+    if (_newNonceUrl.empty())
+        throw TransportError("no newNonce URL: the directory was not read yet");
     const HttpResult r = exchange("HEAD", _newNonceUrl, "", "");
-    if (!r.ok()) throw TransportError("the CA's newNonce " + printable(_newNonceUrl) + " answered " +
-                                      std::to_string(r.status));
+    if (!r.ok())
+        throw TransportError("the CA's newNonce " + printable(_newNonceUrl) + " answered " +
+                             std::to_string(r.status));
     if (auto nonce = _nonces.take()) return *nonce;
-    throw TransportError("the CA's newNonce " + printable(_newNonceUrl) + " sent no usable Replay-Nonce");
+    throw TransportError("the CA's newNonce " + printable(_newNonceUrl) +
+                         " sent no usable Replay-Nonce");
 }
 
-HttpResult AcmeTransport::post(const std::string& url, const Signer& sign, const std::string& accept) {
+HttpResult AcmeTransport::post(const std::string& url, const Signer& sign,
+                               const std::string& accept) {
     for (int attempt = 0;; ++attempt) {
         const std::string nonce = freshNonce();
         HttpResult r = exchange("POST", url, sign(nonce), accept);
@@ -261,8 +273,10 @@ HttpResult AcmeTransport::post(const std::string& url, const Signer& sign, const
         ++_badNonceRetries;
         // The error response carried a fresh Replay-Nonce, now in the cache.
         if (_debug)
-            _debug("badNonce from " + printable(url) + ": retrying with the nonce from the error response (retry " +
-                   std::to_string(attempt + 1) + " of " + std::to_string(_options.badNonceRetries) + ")");
+            _debug("badNonce from " + printable(url) +
+                   ": retrying with the nonce from the error response (retry " +
+                   std::to_string(attempt + 1) + " of " + std::to_string(_options.badNonceRetries) +
+                   ")");
     }
 }
 

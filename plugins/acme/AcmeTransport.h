@@ -91,9 +91,11 @@ private:
     HttpResult exchange(const std::string& method, const std::string& url, const std::string& body,
                         const std::string& accept);
     std::string freshNonce();
-    AbortableHttpsSession& sessionFor(const std::string& scheme, const std::string& host, uint16_t port);
+    AbortableHttpsSession& sessionFor(const std::string& scheme, const std::string& host,
+                                      uint16_t port);
     void dropSession();
-    std::string failureText(const std::string& what, const std::string& url, const std::string& reason) const;
+    std::string failureText(const std::string& what, const std::string& url,
+                            const std::string& reason) const;
 
     TransportOptions _options;
     DebugLog _debug;

@@ -30,7 +30,9 @@ std::string temporaryNameFor(const std::string& path) {
 
 void syncDirectory(const std::string& dir) {
     const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd < 0) throw StorageError("cannot open directory " + dir + " to flush it: " + systemMessage(errno));
+    if (fd < 0)
+        throw StorageError("cannot open directory " + dir +
+                           " to flush it: " + systemMessage(errno));
     const int rc = ::fsync(fd);
     const int error = errno;
     ::close(fd);

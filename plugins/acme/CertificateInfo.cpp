@@ -16,12 +16,14 @@ namespace {
 
 int64_t unixOf(const ASN1_TIME* t) {
     struct tm tm {};
-    if (!t || ASN1_TIME_to_tm(t, &tm) != 1) throw CertificateError("the certificate has an unreadable validity time");
+    if (!t || ASN1_TIME_to_tm(t, &tm) != 1)
+        throw CertificateError("the certificate has an unreadable validity time");
     return static_cast<int64_t>(timegm(&tm));
 }
 
 std::string lower(std::string s) {
-    std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return char(std::tolower(c)); });
+    std::transform(s.begin(), s.end(), s.begin(),
+                   [](unsigned char c) { return char(std::tolower(c)); });
     return s;
 }
 
@@ -74,13 +76,15 @@ CertificateInfo inspectChain(const std::string& chainPem) {
         info.authorityKeyId.assign(reinterpret_cast<const char*>(ASN1_STRING_get0_data(aki)),
                                    static_cast<size_t>(ASN1_STRING_length(aki)));
 
-    GeneralNames names(static_cast<GENERAL_NAMES*>(X509_get_ext_d2i(leaf.get(), NID_subject_alt_name, nullptr, nullptr)));
+    GeneralNames names(static_cast<GENERAL_NAMES*>(
+        X509_get_ext_d2i(leaf.get(), NID_subject_alt_name, nullptr, nullptr)));
     if (names) {
         for (int i = 0; i < sk_GENERAL_NAME_num(names.get()); ++i) {
             const GENERAL_NAME* gn = sk_GENERAL_NAME_value(names.get(), i);
             if (gn->type != GEN_DNS) continue;
-            info.dnsNames.emplace_back(reinterpret_cast<const char*>(ASN1_STRING_get0_data(gn->d.dNSName)),
-                                       static_cast<size_t>(ASN1_STRING_length(gn->d.dNSName)));
+            info.dnsNames.emplace_back(
+                reinterpret_cast<const char*>(ASN1_STRING_get0_data(gn->d.dNSName)),
+                static_cast<size_t>(ASN1_STRING_length(gn->d.dNSName)));
         }
     }
 

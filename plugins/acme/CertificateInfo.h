@@ -12,9 +12,9 @@ namespace rport::plugins::acme {
 struct CertificateInfo {
     int64_t notBefore = 0;  // Unix seconds
     int64_t notAfter = 0;
-    std::string serialHex;             // upper case, for log lines
-    std::string serialBytes;           // the INTEGER's content octets (DER, no tag or length)
-    std::string authorityKeyId;        // keyIdentifier of the AKI extension; "" when absent
+    std::string serialHex;              // upper case, for log lines
+    std::string serialBytes;            // the INTEGER's content octets (DER, no tag or length)
+    std::string authorityKeyId;         // keyIdentifier of the AKI extension; "" when absent
     std::vector<std::string> dnsNames;  // subjectAltName dNSName entries
     size_t chainLength = 0;             // certificates in the PEM text
 

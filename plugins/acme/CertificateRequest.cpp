@@ -12,7 +12,8 @@ std::string certificateRequestDer(const PrivateKey& key, const std::string& name
     if (name.size() <= 64) {
         X509_NAME* subject = X509_REQ_get_subject_name(req.get());
         if (X509_NAME_add_entry_by_txt(subject, "CN", MBSTRING_ASC,
-                                       reinterpret_cast<const unsigned char*>(name.c_str()), -1, -1, 0) != 1)
+                                       reinterpret_cast<const unsigned char*>(name.c_str()), -1, -1,
+                                       0) != 1)
             throwOpenSsl("cannot set the CSR's subject");
     }
     STACK_OF(X509_EXTENSION)* exts = sk_X509_EXTENSION_new_null();
@@ -21,7 +22,8 @@ std::string certificateRequestDer(const PrivateKey& key, const std::string& name
     const int added = X509_REQ_add_extensions(req.get(), exts);
     sk_X509_EXTENSION_free(exts);
     if (added != 1) throwOpenSsl("cannot add subjectAltName to the CSR");
-    if (X509_REQ_set_pubkey(req.get(), key.get()) != 1 || X509_REQ_sign(req.get(), key.get(), EVP_sha256()) <= 0)
+    if (X509_REQ_set_pubkey(req.get(), key.get()) != 1 ||
+        X509_REQ_sign(req.get(), key.get(), EVP_sha256()) <= 0)
         throwOpenSsl("cannot sign the CSR");
     const int len = i2d_X509_REQ(req.get(), nullptr);
     if (len <= 0) throwOpenSsl("cannot encode the CSR");

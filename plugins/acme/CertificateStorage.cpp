@@ -26,8 +26,8 @@ std::string CertificateStorage::folderNameFor(const std::string& directoryUrl) {
     if (scheme != std::string::npos) rest = rest.substr(scheme + 3);
     std::string out;
     for (char c : rest) {
-        const bool keep = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
-                          c == '-';
+        const bool keep = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                          (c >= '0' && c <= '9') || c == '.' || c == '-';
         out += keep ? c : '-';
     }
     while (!out.empty() && out.back() == '-') out.pop_back();
@@ -38,15 +38,17 @@ std::string CertificateStorage::folderNameFor(const std::string& directoryUrl) {
 
 void CertificateStorage::ensureWritable() const {
     const std::string fix = " rportd (uid " + std::to_string(::geteuid()) +
-                            ") must be able to write there: fix it with chown " + std::to_string(::geteuid()) + " " +
-                            _stateDir + " && chmod 0700 " + _stateDir + ", or set [server] data_dir elsewhere";
+                            ") must be able to write there: fix it with chown " +
+                            std::to_string(::geteuid()) + " " + _stateDir + " && chmod 0700 " +
+                            _stateDir + ", or set [server] data_dir elsewhere";
     try {
         makeDirectory(_folder);
         const std::string probe = _folder + "/.write-test";
         writeFileAtomically(probe, "", 0600);
         ::unlink(probe.c_str());
     } catch (const StorageError& e) {
-        throw StorageError("the acme state directory " + _stateDir + " is not writable (" + e.what() + ")." + fix);
+        throw StorageError("the acme state directory " + _stateDir + " is not writable (" +
+                           e.what() + ")." + fix);
     }
 }
 

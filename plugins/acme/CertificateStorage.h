@@ -61,9 +61,13 @@ public:
     std::unique_ptr<FileLock> tryLockName(const std::string& name) const;
 
     std::string nameFolder(const std::string& name) const { return _folder + "/" + name; }
-    std::string chainPath(const std::string& name) const { return nameFolder(name) + "/fullchain.pem"; }
+    std::string chainPath(const std::string& name) const {
+        return nameFolder(name) + "/fullchain.pem";
+    }
     std::string keyPath(const std::string& name) const { return nameFolder(name) + "/privkey.pem"; }
-    std::string orderLockPath(const std::string& name) const { return nameFolder(name) + "/order.lock"; }
+    std::string orderLockPath(const std::string& name) const {
+        return nameFolder(name) + "/order.lock";
+    }
 
 private:
     std::string _stateDir;

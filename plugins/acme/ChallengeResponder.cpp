@@ -7,13 +7,13 @@
 
 namespace rport::plugins::acme {
 
-void ChallengeResponder::publish(ChallengeType type, const std::string& name, const std::string& token,
-                                 const std::string& keyAuthorization) {
+void ChallengeResponder::publish(ChallengeType type, const std::string& name,
+                                 const std::string& token, const std::string& keyAuthorization) {
     // The token becomes part of a URL path on our listener (HTTP-01) and of
     // the key authorization: refuse anything but base64url (uacme does too).
     if (!isBase64UrlText(token) || token.size() > 256)
-        throw AcmeFailure("the CA sent a challenge token that is not base64url (\"" + printable(token, 80) +
-                          "\"); refusing to publish it");
+        throw AcmeFailure("the CA sent a challenge token that is not base64url (\"" +
+                          printable(token, 80) + "\"); refusing to publish it");
     if (type == ChallengeType::Http01) {
         _host.publishHttp01(token, keyAuthorization);
         _published.push_back({type, token});

@@ -5,7 +5,6 @@
 // everything is withdrawn when an authorization is settled, an order fails,
 // or the instance goes away.
 #include <rport/plugin.hpp>
-
 #include <string>
 #include <vector>
 

@@ -25,8 +25,9 @@ Directory Directory::parse(const std::string& json, const std::string& url) {
     d.website = stringMember(meta, "website");
     d.externalAccountRequired = booleanMember(meta, "externalAccountRequired");
     if (d.newNonce.empty() || d.newAccount.empty() || d.newOrder.empty())
-        throw std::runtime_error("the document at " + printable(url) +
-                                 " lacks newNonce, newAccount or newOrder; is directory_url an ACME directory?");
+        throw std::runtime_error(
+            "the document at " + printable(url) +
+            " lacks newNonce, newAccount or newOrder; is directory_url an ACME directory?");
     return d;
 }
 

@@ -26,7 +26,8 @@ std::string stringMember(const Poco::JSON::Object::Ptr& object, const std::strin
     return v.isString() ? v.extract<std::string>() : "";
 }
 
-std::optional<int64_t> integerMember(const Poco::JSON::Object::Ptr& object, const std::string& key) {
+std::optional<int64_t> integerMember(const Poco::JSON::Object::Ptr& object,
+                                     const std::string& key) {
     if (!object || !object->has(key)) return std::nullopt;
     const Poco::Dynamic::Var v = object->get(key);
     if (!v.isNumeric()) return std::nullopt;
@@ -43,12 +44,14 @@ bool booleanMember(const Poco::JSON::Object::Ptr& object, const std::string& key
     return v.type() == typeid(bool) && v.extract<bool>();
 }
 
-Poco::JSON::Object::Ptr objectMember(const Poco::JSON::Object::Ptr& object, const std::string& key) {
+Poco::JSON::Object::Ptr objectMember(const Poco::JSON::Object::Ptr& object,
+                                     const std::string& key) {
     if (!object || !object->has(key)) return nullptr;
     return object->getObject(key);
 }
 
-std::vector<std::string> stringArrayMember(const Poco::JSON::Object::Ptr& object, const std::string& key) {
+std::vector<std::string> stringArrayMember(const Poco::JSON::Object::Ptr& object,
+                                           const std::string& key) {
     std::vector<std::string> out;
     if (!object || !object->has(key)) return out;
     Poco::JSON::Array::Ptr array = object->getArray(key);

@@ -30,7 +30,8 @@ bool booleanMember(const Poco::JSON::Object::Ptr& object, const std::string& key
 // The member as an object; null when absent or not an object.
 Poco::JSON::Object::Ptr objectMember(const Poco::JSON::Object::Ptr& object, const std::string& key);
 // The strings of an array member; other elements are skipped.
-std::vector<std::string> stringArrayMember(const Poco::JSON::Object::Ptr& object, const std::string& key);
+std::vector<std::string> stringArrayMember(const Poco::JSON::Object::Ptr& object,
+                                           const std::string& key);
 // The objects of an array member; other elements are skipped.
 std::vector<Poco::JSON::Object::Ptr> objectArrayMember(const Poco::JSON::Object::Ptr& object,
                                                        const std::string& key);

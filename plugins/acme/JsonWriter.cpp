@@ -45,8 +45,12 @@ JsonObject& JsonObject::string(std::string_view key, std::string_view value) {
     return member(key, jsonString(value));
 }
 
-JsonObject& JsonObject::boolean(std::string_view key, bool value) { return member(key, value ? "true" : "false"); }
+JsonObject& JsonObject::boolean(std::string_view key, bool value) {
+    return member(key, value ? "true" : "false");
+}
 
-JsonObject& JsonObject::raw(std::string_view key, std::string_view json) { return member(key, json); }
+JsonObject& JsonObject::raw(std::string_view key, std::string_view json) {
+    return member(key, json);
+}
 
 }  // namespace rport::plugins::acme

@@ -9,7 +9,8 @@
 namespace rport::plugins::acme {
 namespace {
 
-std::string flattened(const std::string& protectedB64, const std::string& payloadB64, const std::string& signature) {
+std::string flattened(const std::string& protectedB64, const std::string& payloadB64,
+                      const std::string& signature) {
     return JsonObject()
         .string("protected", protectedB64)
         .string("payload", payloadB64)
@@ -33,11 +34,14 @@ std::string signedRequest(const AccountKey& key, const std::string& kid, const s
     return flattened(protectedB64, payloadB64, key.sign(protectedB64 + "." + payloadB64));
 }
 
-std::string externalAccountBinding(const AccountKey& key, const std::string& eabKid, const std::string& macKey,
-                                   const std::string& newAccountUrl) {
+std::string externalAccountBinding(const AccountKey& key, const std::string& eabKid,
+                                   const std::string& macKey, const std::string& newAccountUrl) {
     // No nonce: the outer JWS is the one protected against replay.
-    const std::string protectedB64 =
-        base64UrlEncode(JsonObject().string("alg", "HS256").string("kid", eabKid).string("url", newAccountUrl).text());
+    const std::string protectedB64 = base64UrlEncode(JsonObject()
+                                                         .string("alg", "HS256")
+                                                         .string("kid", eabKid)
+                                                         .string("url", newAccountUrl)
+                                                         .text());
     const std::string payloadB64 = base64UrlEncode(key.jwk());
     return flattened(protectedB64, payloadB64, hmacSha256(macKey, protectedB64 + "." + payloadB64));
 }
@@ -46,7 +50,8 @@ std::string hmacSha256(const std::string& key, const std::string& data) {
     unsigned char out[EVP_MAX_MD_SIZE];
     size_t len = 0;
     if (!EVP_Q_mac(nullptr, "HMAC", nullptr, "SHA256", nullptr, key.data(), key.size(),
-                   reinterpret_cast<const unsigned char*>(data.data()), data.size(), out, sizeof out, &len))
+                   reinterpret_cast<const unsigned char*>(data.data()), data.size(), out,
+                   sizeof out, &len))
         throwOpenSsl("HMAC-SHA256");
     return std::string(reinterpret_cast<const char*>(out), len);
 }

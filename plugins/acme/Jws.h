@@ -17,8 +17,8 @@ std::string signedRequest(const AccountKey& key, const std::string& kid, const s
 // The externalAccountBinding member of a newAccount payload (RFC 8555
 // §7.3.4): an HS256 JWS over the account key's JWK, with the CA's key id,
 // signed with the CA's MAC key, for the newAccount URL.
-std::string externalAccountBinding(const AccountKey& key, const std::string& eabKid, const std::string& macKey,
-                                   const std::string& newAccountUrl);
+std::string externalAccountBinding(const AccountKey& key, const std::string& eabKid,
+                                   const std::string& macKey, const std::string& newAccountUrl);
 
 // HMAC-SHA256(key, data), 32 raw bytes.
 std::string hmacSha256(const std::string& key, const std::string& data);

@@ -8,7 +8,8 @@ std::string printable(std::string_view text, size_t maxBytes) {
     if (cut) {
         text = text.substr(0, maxBytes);
         // Do not end inside a UTF-8 sequence.
-        while (!text.empty() && (static_cast<unsigned char>(text.back()) & 0xC0) == 0x80) text.remove_suffix(1);
+        while (!text.empty() && (static_cast<unsigned char>(text.back()) & 0xC0) == 0x80)
+            text.remove_suffix(1);
         if (!text.empty() && static_cast<unsigned char>(text.back()) >= 0xC0) text.remove_suffix(1);
     }
     std::string out;

@@ -32,7 +32,8 @@ std::string bioText(BIO* bio) {
 std::string sha256(const std::string& data) {
     unsigned char digest[EVP_MAX_MD_SIZE];
     unsigned int len = 0;
-    if (EVP_Digest(data.data(), data.size(), digest, &len, EVP_sha256(), nullptr) != 1) throwOpenSsl("SHA-256");
+    if (EVP_Digest(data.data(), data.size(), digest, &len, EVP_sha256(), nullptr) != 1)
+        throwOpenSsl("SHA-256");
     return std::string(reinterpret_cast<const char*>(digest), len);
 }
 

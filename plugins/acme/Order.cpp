@@ -7,9 +7,9 @@
 #include "CertificateInfo.h"
 #include "CertificateRequest.h"
 #include "Duration.h"
-#include "Jws.h"
 #include "JsonReader.h"
 #include "JsonWriter.h"
+#include "Jws.h"
 #include "LogText.h"
 #include "RetryAfter.h"
 #include "TimeText.h"
@@ -25,7 +25,8 @@ std::string joinTypes(const std::vector<std::string>& types) {
 
 std::string allowedList(const std::vector<ChallengeType>& types) {
     std::string out;
-    for (ChallengeType t : types) out += std::string(out.empty() ? "" : ", ") + challengeTypeName(t);
+    for (ChallengeType t : types)
+        out += std::string(out.empty() ? "" : ", ") + challengeTypeName(t);
     return out;
 }
 
@@ -39,26 +40,41 @@ std::optional<ChallengeType> challengeTypeOf(const std::string& name) {
 
 const char* orderStateName(OrderState state) {
     switch (state) {
-        case OrderState::Directory: return "Directory";
-        case OrderState::Account: return "Account";
-        case OrderState::FindAccount: return "FindAccount";
-        case OrderState::NewAccount: return "NewAccount";
-        case OrderState::NewOrder: return "NewOrder";
-        case OrderState::Authorizations: return "Authorizations";
-        case OrderState::Challenge: return "Challenge";
-        case OrderState::PollAuthorization: return "PollAuthorization";
-        case OrderState::Finalize: return "Finalize";
-        case OrderState::PollOrder: return "PollOrder";
-        case OrderState::Download: return "Download";
-        case OrderState::Store: return "Store";
-        case OrderState::Done: return "Done";
-        case OrderState::Failed: return "Failed";
+        case OrderState::Directory:
+            return "Directory";
+        case OrderState::Account:
+            return "Account";
+        case OrderState::FindAccount:
+            return "FindAccount";
+        case OrderState::NewAccount:
+            return "NewAccount";
+        case OrderState::NewOrder:
+            return "NewOrder";
+        case OrderState::Authorizations:
+            return "Authorizations";
+        case OrderState::Challenge:
+            return "Challenge";
+        case OrderState::PollAuthorization:
+            return "PollAuthorization";
+        case OrderState::Finalize:
+            return "Finalize";
+        case OrderState::PollOrder:
+            return "PollOrder";
+        case OrderState::Download:
+            return "Download";
+        case OrderState::Store:
+            return "Store";
+        case OrderState::Done:
+            return "Done";
+        case OrderState::Failed:
+            return "Failed";
     }
     return "?";
 }
 
-OrderMachine::OrderMachine(const AcmeSettings& settings, AcmeClient& client, const CertificateStorage& storage,
-                           ChallengeResponder& responder, rport::sdk::Host host, std::string replaces)
+OrderMachine::OrderMachine(const AcmeSettings& settings, AcmeClient& client,
+                           const CertificateStorage& storage, ChallengeResponder& responder,
+                           rport::sdk::Host host, std::string replaces)
     : _settings(settings),
       _client(client),
       _storage(storage),
@@ -70,23 +86,34 @@ OrderMachine::~OrderMachine() { _responder.withdrawAll(); }
 
 std::string OrderMachine::activity() const {
     switch (_state) {
-        case OrderState::Directory: return "reading the ACME directory " + _settings.directoryUrl;
+        case OrderState::Directory:
+            return "reading the ACME directory " + _settings.directoryUrl;
         case OrderState::Account:
         case OrderState::FindAccount:
-        case OrderState::NewAccount: return "setting up the ACME account";
-        case OrderState::NewOrder: return "placing the order";
-        case OrderState::Authorizations: return "reading the authorizations";
+        case OrderState::NewAccount:
+            return "setting up the ACME account";
+        case OrderState::NewOrder:
+            return "placing the order";
+        case OrderState::Authorizations:
+            return "reading the authorizations";
         case OrderState::Challenge:
-            return std::string("answering the ") + challengeTypeName(_challenge.type) + " challenge";
+            return std::string("answering the ") + challengeTypeName(_challenge.type) +
+                   " challenge";
         case OrderState::PollAuthorization:
-            return "waiting for the CA to validate " + _settings.name + " (" + challengeTypeName(_challenge.type) +
-                   ")";
-        case OrderState::Finalize: return "sending the certificate request";
-        case OrderState::PollOrder: return "waiting for the CA to issue the certificate";
-        case OrderState::Download: return "downloading the certificate";
-        case OrderState::Store: return "storing the certificate";
-        case OrderState::Done: return "done";
-        case OrderState::Failed: return "failed";
+            return "waiting for the CA to validate " + _settings.name + " (" +
+                   challengeTypeName(_challenge.type) + ")";
+        case OrderState::Finalize:
+            return "sending the certificate request";
+        case OrderState::PollOrder:
+            return "waiting for the CA to issue the certificate";
+        case OrderState::Download:
+            return "downloading the certificate";
+        case OrderState::Store:
+            return "storing the certificate";
+        case OrderState::Done:
+            return "done";
+        case OrderState::Failed:
+            return "failed";
     }
     return "";
 }
@@ -107,31 +134,47 @@ OrderStep OrderMachine::fail(const AcmeFailure& failure) {
 OrderStep OrderMachine::step() {
     try {
         switch (_state) {
-            case OrderState::Directory: return directoryStep();
-            case OrderState::Account: return accountStep();
-            case OrderState::FindAccount: return findAccountStep();
-            case OrderState::NewAccount: return newAccountStep();
-            case OrderState::NewOrder: return newOrderStep();
-            case OrderState::Authorizations: return authorizationsStep();
-            case OrderState::Challenge: return challengeStep();
-            case OrderState::PollAuthorization: return pollAuthorizationStep();
-            case OrderState::Finalize: return finalizeStep();
-            case OrderState::PollOrder: return pollOrderStep();
-            case OrderState::Download: return downloadStep();
-            case OrderState::Store: return storeStep();
-            case OrderState::Done: return OrderStep{OrderStep::Done, 0};
-            case OrderState::Failed: return OrderStep{OrderStep::Failed, 0};
+            case OrderState::Directory:
+                return directoryStep();
+            case OrderState::Account:
+                return accountStep();
+            case OrderState::FindAccount:
+                return findAccountStep();
+            case OrderState::NewAccount:
+                return newAccountStep();
+            case OrderState::NewOrder:
+                return newOrderStep();
+            case OrderState::Authorizations:
+                return authorizationsStep();
+            case OrderState::Challenge:
+                return challengeStep();
+            case OrderState::PollAuthorization:
+                return pollAuthorizationStep();
+            case OrderState::Finalize:
+                return finalizeStep();
+            case OrderState::PollOrder:
+                return pollOrderStep();
+            case OrderState::Download:
+                return downloadStep();
+            case OrderState::Store:
+                return storeStep();
+            case OrderState::Done:
+                return OrderStep{OrderStep::Done, 0};
+            case OrderState::Failed:
+                return OrderStep{OrderStep::Failed, 0};
         }
     } catch (const AcmeFailure& e) {
         return fail(e);
     } catch (const TransportError& e) {
-        return fail(AcmeFailure(e.aborted() ? std::string("stopped") : "cannot reach the CA: " + std::string(e.what())));
+        return fail(AcmeFailure(e.aborted() ? std::string("stopped")
+                                            : "cannot reach the CA: " + std::string(e.what())));
     } catch (const StorageError& e) {
         return fail(AcmeFailure(std::string("cannot store ACME data: ") + e.what(), true));
     } catch (const rport::sdk::Error& e) {
         return fail(AcmeFailure(std::string("rportd refused: ") + e.what()));
     } catch (const std::exception& e) {
-        return fail(AcmeFailure(std::string("unexpected error while ") + activity() + ": " + e.what()));
+        return fail(
+            AcmeFailure(std::string("unexpected error while ") + activity() + ": " + e.what()));
     }
     return fail(AcmeFailure("unknown order state"));
 }
@@ -146,15 +189,18 @@ ProblemContext OrderMachine::problemContext(const std::string& challenge) const 
     return c;
 }
 
-void OrderMachine::throwProblem(const HttpResult& response, const std::string& doing, const std::string& challenge) {
+void OrderMachine::throwProblem(const HttpResult& response, const std::string& doing,
+                                const std::string& challenge) {
     const int64_t now = nowMs() / 1000;
     if (auto problem = Problem::fromResponse(response, now))
         throw AcmeFailure(doing + ": " + explainProblem(*problem, problemContext(challenge)),
-                          problemNeedsOperator(*problem), problem->retryAfterSeconds, problem->shortType());
-    throw AcmeFailure(doing + ": the CA answered HTTP " + std::to_string(response.status) + " from " +
-                          printable(response.url) +
-                          (response.body.empty() ? std::string() : " (" + printable(response.body, 200) + ")"),
-                      false, parseRetryAfter(response.retryAfter, now));
+                          problemNeedsOperator(*problem), problem->retryAfterSeconds,
+                          problem->shortType());
+    throw AcmeFailure(
+        doing + ": the CA answered HTTP " + std::to_string(response.status) + " from " +
+            printable(response.url) +
+            (response.body.empty() ? std::string() : " (" + printable(response.body, 200) + ")"),
+        false, parseRetryAfter(response.retryAfter, now));
 }
 
 void OrderMachine::startPolling() {
@@ -162,9 +208,11 @@ void OrderMachine::startPolling() {
     _pollStartedMs = nowMs();
 }
 
-OrderStep OrderMachine::pollAgain(const HttpResult& response, const std::string& url, const std::string& what) {
+OrderStep OrderMachine::pollAgain(const HttpResult& response, const std::string& url,
+                                  const std::string& what) {
     if (nowMs() - _pollStartedMs > kPollLimitMs)
-        throw AcmeFailure("the CA did not finish " + what + " within " + formatDuration(kPollLimitMs));
+        throw AcmeFailure("the CA did not finish " + what + " within " +
+                          formatDuration(kPollLimitMs));
     int64_t delay;
     if (auto retryAfter = parseRetryAfter(response.retryAfter, nowMs() / 1000)) {
         // The CA's word wins, within reason.
@@ -204,8 +252,8 @@ OrderStep OrderMachine::accountStep() {
     if (!_accountLock) {
         _accountLock = _storage.tryLockAccount();
         if (!_accountLock) {
-            debug("another instance holds " + _storage.folder() + "/account.lock; checking again in " +
-                  formatDuration(kAccountLockWaitMs));
+            debug("another instance holds " + _storage.folder() +
+                  "/account.lock; checking again in " + formatDuration(kAccountLockWaitMs));
             return OrderStep{OrderStep::Wait, kAccountLockWaitMs};
         }
     }
@@ -216,8 +264,8 @@ OrderStep OrderMachine::accountStep() {
         try {
             _client.setKey(AccountKey::fromPem(*keyPem));
         } catch (const std::exception& e) {
-            throw AcmeFailure("the account key " + _storage.accountKeyPath() + " cannot be used (" + e.what() +
-                                  "); move it away and rportd makes a new account",
+            throw AcmeFailure("the account key " + _storage.accountKeyPath() + " cannot be used (" +
+                                  e.what() + "); move it away and rportd makes a new account",
                               true);
         }
         if (url && !_ignoreStoredAccountUrl) {
@@ -227,9 +275,11 @@ OrderStep OrderMachine::accountStep() {
         return go(OrderState::FindAccount);
     }
     if (_client.directory().externalAccountRequired && !_settings.hasEab())
-        throw AcmeFailure("the CA requires an External Account Binding for new accounts. Get a key id and an HMAC "
-                          "key from the CA and set [acme] eab_kid and eab_hmac_key.",
-                          true, std::nullopt, "externalAccountRequired");
+        throw AcmeFailure(
+            "the CA requires an External Account Binding for new accounts. Get a key id and an "
+            "HMAC "
+            "key from the CA and set [acme] eab_kid and eab_hmac_key.",
+            true, std::nullopt, "externalAccountRequired");
     AccountKey key = AccountKey::generate();
     _storage.saveAccountKeyPem(key.pem());
     _client.setKey(std::move(key));
@@ -243,8 +293,9 @@ void OrderMachine::finishAccount(const std::string& url, bool created) {
     _accountLock.reset();
     if (created) {
         const std::string tos = _client.directory().termsOfService;
-        _host.info("created ACME account " + printable(url) + " at " + _settings.directoryUrl +
-                   (tos.empty() ? std::string() : " (terms of service agreed: " + printable(tos) + ")"));
+        _host.info(
+            "created ACME account " + printable(url) + " at " + _settings.directoryUrl +
+            (tos.empty() ? std::string() : " (terms of service agreed: " + printable(tos) + ")"));
     } else {
         debug("using ACME account " + printable(url));
     }
@@ -252,11 +303,14 @@ void OrderMachine::finishAccount(const std::string& url, bool created) {
 
 OrderStep OrderMachine::findAccountStep() {
     const HttpResult r =
-        _client.post(_client.directory().newAccount, JsonObject().boolean("onlyReturnExisting", true).text(), true);
+        _client.post(_client.directory().newAccount,
+                     JsonObject().boolean("onlyReturnExisting", true).text(), true);
     if (r.ok()) {
-        if (r.location.empty()) throw AcmeFailure("the CA found the account but sent no Location header");
+        if (r.location.empty())
+            throw AcmeFailure("the CA found the account but sent no Location header");
         _storage.saveAccountUrl(r.location);
-        _host.info("found the existing ACME account " + printable(r.location) + " for the stored key");
+        _host.info("found the existing ACME account " + printable(r.location) +
+                   " for the stored key");
         finishAccount(r.location, false);
         return go(OrderState::NewOrder);
     }
@@ -271,21 +325,25 @@ OrderStep OrderMachine::findAccountStep() {
 OrderStep OrderMachine::newAccountStep() {
     JsonObject payload;
     payload.boolean("termsOfServiceAgreed", true);
-    if (!_settings.email.empty()) payload.raw("contact", jsonStringArray({"mailto:" + _settings.email}));
+    if (!_settings.email.empty())
+        payload.raw("contact", jsonStringArray({"mailto:" + _settings.email}));
     if (_settings.hasEab())
-        payload.raw("externalAccountBinding", externalAccountBinding(_client.key(), _settings.eabKid,
-                                                                     _settings.eabMacKey,
-                                                                     _client.directory().newAccount));
+        payload.raw("externalAccountBinding",
+                    externalAccountBinding(_client.key(), _settings.eabKid, _settings.eabMacKey,
+                                           _client.directory().newAccount));
     const HttpResult r = _client.post(_client.directory().newAccount, payload.text(), true);
     if (!r.ok()) {
         auto problem = Problem::fromResponse(r, nowMs() / 1000);
-        if (_settings.hasEab() && problem && (problem->is("unauthorized") || problem->is("malformed")))
-            throw AcmeFailure("creating the ACME account: " + explainProblem(*problem, problemContext("")) +
-                                  " Check that eab_kid and eab_hmac_key are exactly what the CA gave.",
-                              true, problem->retryAfterSeconds, problem->shortType());
+        if (_settings.hasEab() && problem &&
+            (problem->is("unauthorized") || problem->is("malformed")))
+            throw AcmeFailure(
+                "creating the ACME account: " + explainProblem(*problem, problemContext("")) +
+                    " Check that eab_kid and eab_hmac_key are exactly what the CA gave.",
+                true, problem->retryAfterSeconds, problem->shortType());
         throwProblem(r, "creating the ACME account");
     }
-    if (r.location.empty()) throw AcmeFailure("the CA created the account but sent no Location header");
+    if (r.location.empty())
+        throw AcmeFailure("the CA created the account but sent no Location header");
     _storage.saveAccountUrl(r.location);
     finishAccount(r.location, r.status == 201);
     return go(OrderState::NewOrder);
@@ -316,7 +374,9 @@ void OrderMachine::readOrder(const HttpResult& r) {
 
 OrderStep OrderMachine::newOrderStep() {
     JsonObject payload;
-    payload.raw("identifiers", "[" + JsonObject().string("type", "dns").string("value", _settings.name).text() + "]");
+    payload.raw(
+        "identifiers",
+        "[" + JsonObject().string("type", "dns").string("value", _settings.name).text() + "]");
     if (!_replaces.empty()) payload.string("replaces", _replaces);
     const HttpResult r = _client.post(_client.directory().newOrder, payload.text());
     if (!r.ok()) {
@@ -324,23 +384,26 @@ OrderStep OrderMachine::newOrderStep() {
         if (problem && problem->is("accountDoesNotExist") && !_accountRetried) {
             // The stored account URL is stale (the CA forgot it, or it was
             // deactivated): look the key up again.
-            debug("the CA does not know account " + printable(_client.accountUrl()) + "; looking it up again");
+            debug("the CA does not know account " + printable(_client.accountUrl()) +
+                  "; looking it up again");
             _accountRetried = true;
             _ignoreStoredAccountUrl = true;
             _client.setAccountUrl("");
             return go(OrderState::Account);
         }
-        if (!_replaces.empty() && problem && !problem->is("rateLimited") && !problem->is("badNonce") &&
-            r.status >= 400 && r.status < 500) {
+        if (!_replaces.empty() && problem && !problem->is("rateLimited") &&
+            !problem->is("badNonce") && r.status >= 400 && r.status < 500) {
             // RFC 9773 §5: a CA may refuse "replaces" (alreadyReplaced, a
             // certificate from another account); order without it.
-            debug("the CA refused \"replaces\": " + printable(problem->detail) + "; ordering without it");
+            debug("the CA refused \"replaces\": " + printable(problem->detail) +
+                  "; ordering without it");
             _replaces.clear();
             return go(OrderState::NewOrder);
         }
         throwProblem(r, "placing the order");
     }
-    if (r.location.empty()) throw AcmeFailure("the CA accepted the order but sent no Location header");
+    if (r.location.empty())
+        throw AcmeFailure("the CA accepted the order but sent no Location header");
     _orderUrl = r.location;
     readOrder(r);
     debug("order " + printable(_orderUrl) + " is " + printable(_orderStatus, 40));
@@ -369,7 +432,8 @@ OrderStep OrderMachine::authorizationsStep() {
         return go(OrderState::Authorizations);
     }
     if (status != "pending")
-        throw AcmeFailure("the CA's authorization for " + printable(identifier, 256) + " is " + printable(status, 40));
+        throw AcmeFailure("the CA's authorization for " + printable(identifier, 256) + " is " +
+                          printable(status, 40));
 
     std::vector<std::string> offered;
     std::optional<Chosen> chosen;
@@ -388,8 +452,9 @@ OrderStep OrderMachine::authorizationsStep() {
         std::vector<std::string> usable;
         for (ChallengeType t : _settings.challenges)
             if (!_unusable.count(t)) usable.push_back(challengeTypeName(t));
-        throw AcmeFailure("the CA offers the challenges " + joinTypes(offered) + " for " + _settings.name +
-                              ", and rportd may answer only " + (usable.empty() ? "none" : joinTypes(usable)) +
+        throw AcmeFailure("the CA offers the challenges " + joinTypes(offered) + " for " +
+                              _settings.name + ", and rportd may answer only " +
+                              (usable.empty() ? "none" : joinTypes(usable)) +
                               " (setting 'challenges' is \"" + allowedList(_settings.challenges) +
                               "\"). Allow one of the CA's challenges that rportd can answer.",
                           true);
@@ -408,12 +473,12 @@ OrderStep OrderMachine::challengeStep() {
         // rportd cannot answer this type (no listener for it): try the next
         // type the CA offers, if any.
         _unusable.insert(_challenge.type);
-        _host.warning(std::string("rportd cannot answer ") + challengeTypeName(_challenge.type) + " (" + e.what() +
-                      "); trying another challenge");
+        _host.warning(std::string("rportd cannot answer ") + challengeTypeName(_challenge.type) +
+                      " (" + e.what() + "); trying another challenge");
         return go(OrderState::Authorizations);
     }
-    _host.info(std::string("answering the ") + challengeTypeName(_challenge.type) + " challenge for " +
-               _settings.name);
+    _host.info(std::string("answering the ") + challengeTypeName(_challenge.type) +
+               " challenge for " + _settings.name);
     const HttpResult r = _client.post(_challenge.url, "{}");
     if (!r.ok()) throwProblem(r, "starting the validation", challengeTypeName(_challenge.type));
     const auto challenge = parseJsonObject(r.body, "the challenge");
@@ -436,11 +501,13 @@ OrderStep OrderMachine::pollAuthorizationStep() {
     const std::string status = stringMember(authz, "status");
     if (status == "valid") {
         _responder.withdrawAll();
-        _host.info(_settings.name + " validated by the CA (" + challengeTypeName(_challenge.type) + ")");
+        _host.info(_settings.name + " validated by the CA (" + challengeTypeName(_challenge.type) +
+                   ")");
         ++_authorizationIndex;
         return go(OrderState::Authorizations);
     }
-    if (status == "pending" || status == "processing") return pollAgain(r, url, "validating " + _settings.name);
+    if (status == "pending" || status == "processing")
+        return pollAgain(r, url, "validating " + _settings.name);
     _responder.withdrawAll();
     // The reason is in the error of the challenge we answered.
     for (const auto& c : objectArrayMember(authz, "challenges")) {
@@ -454,8 +521,8 @@ OrderStep OrderMachine::pollAuthorizationStep() {
                               explainProblem(problem, problemContext(printable(type, 40))),
                           problemNeedsOperator(problem), std::nullopt, problem.shortType());
     }
-    throw AcmeFailure("the CA's authorization for " + _settings.name + " became " + printable(status, 40) +
-                      " without saying why");
+    throw AcmeFailure("the CA's authorization for " + _settings.name + " became " +
+                      printable(status, 40) + " without saying why");
 }
 
 // ---- finalize and download -----------------------------------------------------------
@@ -463,7 +530,8 @@ OrderStep OrderMachine::pollAuthorizationStep() {
 OrderStep OrderMachine::finalizeStep() {
     if (_finalizeUrl.empty()) throw AcmeFailure("the CA's order has no finalize URL");
     if (!_certificateKey) _certificateKey = PrivateKey::generate(_settings.keyType);
-    const std::string csr = base64UrlEncode(certificateRequestDer(*_certificateKey, _settings.name));
+    const std::string csr =
+        base64UrlEncode(certificateRequestDer(*_certificateKey, _settings.name));
     const HttpResult r = _client.post(_finalizeUrl, JsonObject().string("csr", csr).text());
     if (!r.ok()) {
         auto problem = Problem::fromResponse(r, nowMs() / 1000);
@@ -487,7 +555,8 @@ OrderStep OrderMachine::pollOrderStep() {
     if (!r.ok()) throwProblem(r, "checking the order");
     readOrder(r);
     if (_orderStatus == "valid") {
-        if (_certificateUrl.empty()) throw AcmeFailure("the CA's valid order has no certificate URL");
+        if (_certificateUrl.empty())
+            throw AcmeFailure("the CA's valid order has no certificate URL");
         return go(OrderState::Download);
     }
     if (_orderStatus == "ready" && !_finalized) return go(OrderState::Finalize);
@@ -495,13 +564,15 @@ OrderStep OrderMachine::pollOrderStep() {
 }
 
 OrderStep OrderMachine::downloadStep() {
-    const HttpResult r = _client.post(_certificateUrl, "", false, "application/pem-certificate-chain");
+    const HttpResult r =
+        _client.post(_certificateUrl, "", false, "application/pem-certificate-chain");
     if (!r.ok()) throwProblem(r, "downloading the certificate");
     CertificateInfo info;
     try {
         info = inspectChain(r.body);
     } catch (const CertificateError& e) {
-        throw AcmeFailure(std::string("the CA sent no usable PEM certificate chain (") + e.what() + ")");
+        throw AcmeFailure(std::string("the CA sent no usable PEM certificate chain (") + e.what() +
+                          ")");
     }
     const std::string keyPem = _certificateKey ? _certificateKey->pem() : std::string();
     if (!keyMatchesLeaf(r.body, keyPem))

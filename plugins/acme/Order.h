@@ -9,11 +9,10 @@
 //                        └→ NewAccount ──┘                 └── PollAuthorization
 //   Authorizations (all valid) → Finalize → PollOrder → Download → Store → Done
 //   any state → Failed
-#include <rport/plugin.hpp>
-
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <rport/plugin.hpp>
 #include <set>
 #include <string>
 #include <vector>
@@ -66,8 +65,9 @@ public:
     static constexpr int64_t kAccountLockWaitMs = 500;
 
     // replaces: the ARI id of the certificate this order replaces, or "".
-    OrderMachine(const AcmeSettings& settings, AcmeClient& client, const CertificateStorage& storage,
-                 ChallengeResponder& responder, rport::sdk::Host host, std::string replaces);
+    OrderMachine(const AcmeSettings& settings, AcmeClient& client,
+                 const CertificateStorage& storage, ChallengeResponder& responder,
+                 rport::sdk::Host host, std::string replaces);
     ~OrderMachine();
     OrderMachine(const OrderMachine&) = delete;
     OrderMachine& operator=(const OrderMachine&) = delete;
@@ -104,7 +104,8 @@ private:
     void startPolling();
     // Waits before polling url again: the CA's Retry-After, else the next
     // doubling of the poll delay.
-    OrderStep pollAgain(const HttpResult& response, const std::string& url, const std::string& what);
+    OrderStep pollAgain(const HttpResult& response, const std::string& url,
+                        const std::string& what);
     void readOrder(const HttpResult& response);
     void finishAccount(const std::string& url, bool created);
     void debug(const std::string& text) const { _host.debug(text); }

@@ -12,7 +12,7 @@
 namespace rport::plugins::acme {
 
 struct Subproblem {
-    std::string type;        // full URN, e.g. urn:ietf:params:acme:error:caa
+    std::string type;  // full URN, e.g. urn:ietf:params:acme:error:caa
     std::string detail;
     std::string identifier;  // the DNS name it concerns, when given
 };
@@ -39,11 +39,11 @@ struct Problem {
 
 // What the plain words may refer to.
 struct ProblemContext {
-    std::string name;           // the DNS name being ordered
-    std::string challenge;      // "http-01" / "tls-alpn-01" when a validation failed, else ""
-    std::string httpPort;       // rportd's acme_http_port, "" when unknown
-    std::string directoryUrl;   // to recognise Let's Encrypt's staging directory
-    std::string email;          // the contact sent, for invalidContact
+    std::string name;          // the DNS name being ordered
+    std::string challenge;     // "http-01" / "tls-alpn-01" when a validation failed, else ""
+    std::string httpPort;      // rportd's acme_http_port, "" when unknown
+    std::string directoryUrl;  // to recognise Let's Encrypt's staging directory
+    std::string email;         // the contact sent, for invalidContact
 };
 
 // One paragraph for the log and the status report: what the CA said, what it

@@ -60,7 +60,8 @@ int64_t RenewalPlan::renewAt() const {
 
 std::string RenewalPlan::basis() const {
     if (_window)
-        return "a random moment in the CA's renewal window " + utcText(_window->start) + " to " + utcText(_window->end);
+        return "a random moment in the CA's renewal window " + utcText(_window->start) + " to " +
+               utcText(_window->end);
     return "two thirds of the certificate's lifetime";
 }
 

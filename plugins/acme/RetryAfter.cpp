@@ -5,7 +5,8 @@
 namespace rport::plugins::acme {
 
 std::optional<int64_t> parseRetryAfter(std::string_view value, int64_t nowUnix) {
-    while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
+    while (!value.empty() && (value.front() == ' ' || value.front() == '\t'))
+        value.remove_prefix(1);
     while (!value.empty() && (value.back() == ' ' || value.back() == '\t')) value.remove_suffix(1);
     if (value.empty()) return std::nullopt;
     if (value.find_first_not_of("0123456789") == std::string_view::npos) {

@@ -6,7 +6,8 @@ X509ExtensionPtr subjectAltNameDns(const std::string& name) {
     GeneralNames names(GENERAL_NAMES_new());
     GENERAL_NAME* gn = GENERAL_NAME_new();
     ASN1_IA5STRING* ia5 = ASN1_IA5STRING_new();
-    if (!names || !gn || !ia5 || ASN1_STRING_set(ia5, name.data(), static_cast<int>(name.size())) != 1) {
+    if (!names || !gn || !ia5 ||
+        ASN1_STRING_set(ia5, name.data(), static_cast<int>(name.size())) != 1) {
         GENERAL_NAME_free(gn);
         ASN1_IA5STRING_free(ia5);
         throwOpenSsl("cannot build subjectAltName");

@@ -43,14 +43,15 @@ std::vector<std::string_view> fields(std::string_view s) {
 }
 
 bool clock(std::string_view s, int& h, int& m, int& sec) {
-    return s.size() == 8 && s[2] == ':' && s[5] == ':' && digits(s, 0, 2, h) && digits(s, 3, 2, m) &&
-           digits(s, 6, 2, sec);
+    return s.size() == 8 && s[2] == ':' && s[5] == ':' && digits(s, 0, 2, h) &&
+           digits(s, 3, 2, m) && digits(s, 6, 2, sec);
 }
 
 }  // namespace
 
 int64_t nowMs() {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+    return std::chrono::duration_cast<std::chrono::milliseconds>(
+               std::chrono::system_clock::now().time_since_epoch())
         .count();
 }
 
@@ -64,8 +65,8 @@ std::string utcText(int64_t unixSeconds) {
 }
 
 std::optional<int64_t> unixFromUtc(int year, int month, int day, int hour, int minute, int second) {
-    if (year < 1970 || year > 9999 || month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 ||
-        second > 60)
+    if (year < 1970 || year > 9999 || month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 ||
+        minute > 59 || second > 60)
         return std::nullopt;
     struct tm tm {};
     tm.tm_year = year - 1900;
@@ -79,9 +80,10 @@ std::optional<int64_t> unixFromUtc(int year, int month, int day, int hour, int m
 
 std::optional<int64_t> parseRfc3339(std::string_view s) {
     int year, month, day, hour, minute, second;
-    if (s.size() < 20 || !digits(s, 0, 4, year) || s[4] != '-' || !digits(s, 5, 2, month) || s[7] != '-' ||
-        !digits(s, 8, 2, day) || (s[10] != 'T' && s[10] != 't') || !digits(s, 11, 2, hour) || s[13] != ':' ||
-        !digits(s, 14, 2, minute) || s[16] != ':' || !digits(s, 17, 2, second))
+    if (s.size() < 20 || !digits(s, 0, 4, year) || s[4] != '-' || !digits(s, 5, 2, month) ||
+        s[7] != '-' || !digits(s, 8, 2, day) || (s[10] != 'T' && s[10] != 't') ||
+        !digits(s, 11, 2, hour) || s[13] != ':' || !digits(s, 14, 2, minute) || s[16] != ':' ||
+        !digits(s, 17, 2, second))
         return std::nullopt;
     size_t pos = 19;
     if (pos < s.size() && s[pos] == '.') {
@@ -94,8 +96,8 @@ std::optional<int64_t> parseRfc3339(std::string_view s) {
     if (!base || pos >= s.size()) return std::nullopt;
     if ((s[pos] == 'Z' || s[pos] == 'z') && pos + 1 == s.size()) return base;
     int oh, om;
-    if ((s[pos] == '+' || s[pos] == '-') && pos + 6 == s.size() && digits(s, pos + 1, 2, oh) && s[pos + 3] == ':' &&
-        digits(s, pos + 4, 2, om)) {
+    if ((s[pos] == '+' || s[pos] == '-') && pos + 6 == s.size() && digits(s, pos + 1, 2, oh) &&
+        s[pos + 3] == ':' && digits(s, pos + 4, 2, om)) {
         const int64_t offset = (oh * 60 + om) * 60;
         return s[pos] == '+' ? *base - offset : *base + offset;
     }
@@ -107,15 +109,16 @@ std::optional<int64_t> parseHttpDate(std::string_view s) {
     int h, m, sec, day, year;
     // IMF-fixdate: "Sun, 06 Nov 1994 08:49:37 GMT"
     if (f.size() == 6 && f[0].size() == 4 && f[0][3] == ',' && f[5] == "GMT" && f[1].size() == 2 &&
-        digits(f[1], 0, 2, day) && f[3].size() == 4 && digits(f[3], 0, 4, year) && clock(f[4], h, m, sec)) {
+        digits(f[1], 0, 2, day) && f[3].size() == 4 && digits(f[3], 0, 4, year) &&
+        clock(f[4], h, m, sec)) {
         const int month = monthFromName(f[2]);
         return month ? unixFromUtc(year, month, day, h, m, sec) : std::nullopt;
     }
     // RFC 850: "Sunday, 06-Nov-94 08:49:37 GMT"; two-digit years are taken
     // within 50 years of now, as RFC 9110 asks (all of them after 1970 here).
-    if (f.size() == 4 && f[0].size() > 1 && f[0].back() == ',' && f[3] == "GMT" && f[1].size() == 9 &&
-        f[1][2] == '-' && f[1][6] == '-' && digits(f[1], 0, 2, day) && digits(f[1], 7, 2, year) &&
-        clock(f[2], h, m, sec)) {
+    if (f.size() == 4 && f[0].size() > 1 && f[0].back() == ',' && f[3] == "GMT" &&
+        f[1].size() == 9 && f[1][2] == '-' && f[1][6] == '-' && digits(f[1], 0, 2, day) &&
+        digits(f[1], 7, 2, year) && clock(f[2], h, m, sec)) {
         const int month = monthFromName(f[1].substr(3, 3));
         if (!month) return std::nullopt;
         const time_t now = time(nullptr);
@@ -127,8 +130,9 @@ std::optional<int64_t> parseHttpDate(std::string_view s) {
         return unixFromUtc(full, month, day, h, m, sec);
     }
     // asctime: "Sun Nov  6 08:49:37 1994"
-    if (f.size() == 5 && f[0].size() == 3 && f[2].size() <= 2 && digits(f[2], 0, f[2].size(), day) &&
-        f[4].size() == 4 && digits(f[4], 0, 4, year) && clock(f[3], h, m, sec)) {
+    if (f.size() == 5 && f[0].size() == 3 && f[2].size() <= 2 &&
+        digits(f[2], 0, f[2].size(), day) && f[4].size() == 4 && digits(f[4], 0, 4, year) &&
+        clock(f[3], h, m, sec)) {
         const int month = monthFromName(f[1]);
         return month ? unixFromUtc(year, month, day, h, m, sec) : std::nullopt;
     }

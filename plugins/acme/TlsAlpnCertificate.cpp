@@ -30,10 +30,12 @@ X509ExtensionPtr acmeIdentifier(const std::string& keyAuthorization) {
 
 }  // namespace
 
-TlsAlpnCertificate makeTlsAlpnCertificate(const std::string& name, const std::string& keyAuthorization) {
+TlsAlpnCertificate makeTlsAlpnCertificate(const std::string& name,
+                                          const std::string& keyAuthorization) {
     const PrivateKey key = PrivateKey::generate(KeyType::EcdsaP256);
     X509Ptr cert(X509_new());
-    if (!cert || X509_set_version(cert.get(), 2) != 1) throwOpenSsl("cannot make the TLS-ALPN-01 certificate");
+    if (!cert || X509_set_version(cert.get(), 2) != 1)
+        throwOpenSsl("cannot make the TLS-ALPN-01 certificate");
 
     unsigned char serial[16];
     if (RAND_bytes(serial, sizeof serial) != 1) throwOpenSsl("no random serial");
@@ -48,9 +50,9 @@ TlsAlpnCertificate makeTlsAlpnCertificate(const std::string& name, const std::st
         throwOpenSsl("cannot set the validity");
 
     X509_NAME* subject = X509_get_subject_name(cert.get());
-    if (X509_NAME_add_entry_by_txt(subject, "CN", MBSTRING_ASC,
-                                   reinterpret_cast<const unsigned char*>("ACME TLS-ALPN-01 challenge"), -1, -1,
-                                   0) != 1 ||
+    if (X509_NAME_add_entry_by_txt(
+            subject, "CN", MBSTRING_ASC,
+            reinterpret_cast<const unsigned char*>("ACME TLS-ALPN-01 challenge"), -1, -1, 0) != 1 ||
         X509_set_issuer_name(cert.get(), subject) != 1)
         throwOpenSsl("cannot set the subject");
 
@@ -59,11 +61,13 @@ TlsAlpnCertificate makeTlsAlpnCertificate(const std::string& name, const std::st
     if (X509_add_ext(cert.get(), san.get(), -1) != 1 || X509_add_ext(cert.get(), id.get(), -1) != 1)
         throwOpenSsl("cannot add the extensions");
 
-    if (X509_set_pubkey(cert.get(), key.get()) != 1 || X509_sign(cert.get(), key.get(), EVP_sha256()) <= 0)
+    if (X509_set_pubkey(cert.get(), key.get()) != 1 ||
+        X509_sign(cert.get(), key.get(), EVP_sha256()) <= 0)
         throwOpenSsl("cannot sign the TLS-ALPN-01 certificate");
 
     Bio bio(BIO_new(BIO_s_mem()));
-    if (!bio || PEM_write_bio_X509(bio.get(), cert.get()) != 1) throwOpenSsl("cannot write the certificate");
+    if (!bio || PEM_write_bio_X509(bio.get(), cert.get()) != 1)
+        throwOpenSsl("cannot write the certificate");
     return TlsAlpnCertificate{bioText(bio.get()), key.pem()};
 }
 

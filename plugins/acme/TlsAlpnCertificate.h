@@ -15,6 +15,7 @@ struct TlsAlpnCertificate {
 
 constexpr const char* kAcmeIdentifierOid = "1.3.6.1.5.5.7.1.31";
 
-TlsAlpnCertificate makeTlsAlpnCertificate(const std::string& name, const std::string& keyAuthorization);
+TlsAlpnCertificate makeTlsAlpnCertificate(const std::string& name,
+                                          const std::string& keyAuthorization);
 
 }  // namespace rport::plugins::acme

@@ -2,7 +2,9 @@
 
 namespace rport::plugins::acme {
 
-void Worker::start() { _thread = std::thread([this] { run(); }); }
+void Worker::start() {
+    _thread = std::thread([this] { run(); });
+}
 
 void Worker::wake() {
     {

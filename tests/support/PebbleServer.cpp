@@ -234,7 +234,8 @@ bool PebbleServer::tryStart(std::string& error) {
     if (!_options.externalAccountMacKeys.empty()) {
         macKeys = "    \"externalAccountMACKeys\": {";
         for (size_t i = 0; i < _options.externalAccountMacKeys.size(); ++i)
-            macKeys += std::string(i ? ", " : "") + "\"" + _options.externalAccountMacKeys[i].first + "\": \"" +
+            macKeys += std::string(i ? ", " : "") + "\"" +
+                       _options.externalAccountMacKeys[i].first + "\": \"" +
                        _options.externalAccountMacKeys[i].second + "\"";
         macKeys += "},\n";
     }
@@ -264,8 +265,7 @@ bool PebbleServer::tryStart(std::string& error) {
                             ? "    \"certificateValidityPeriod\": " +
                                   std::to_string(_options.certificateValiditySeconds) + ",\n"
                             : std::string()) +
-                       macKeys +
-                       "    \"externalAccountBindingRequired\": " +
+                       macKeys + "    \"externalAccountBindingRequired\": " +
                        (_options.externalAccountBindingRequired ? "true" : "false") + "\n  }\n}\n");
 
     auto deadline = Clock::now() + std::chrono::milliseconds(_options.startTimeoutMs);

@@ -3,7 +3,6 @@
 // certificate served at once after a restart, renewal and retry state when
 // the CA cannot be reached, and destroy() ending a request in flight.
 #include <cppunit/extensions/HelperMacros.h>
-
 #include <dlfcn.h>
 #include <sys/stat.h>
 
@@ -37,7 +36,8 @@ void baseSettings(Harness& h, uint16_t port) {
 // Stores a pair where the provider looks for it.
 void store(const Harness& h, uint16_t port, const std::string& name, const TestPair& pair) {
     const std::string folder = h.stateDir() + "/127.0.0.1-" + std::to_string(port) + "-dir";
-    for (const std::string& d : {h.stateDir(), folder, folder + "/" + name}) ::mkdir(d.c_str(), 0700);
+    for (const std::string& d : {h.stateDir(), folder, folder + "/" + name})
+        ::mkdir(d.c_str(), 0700);
     const std::string dir = folder + "/" + name;
     FILE* f = fopen((dir + "/fullchain.pem").c_str(), "w");
     fputs(pair.chainPem.c_str(), f);
@@ -47,7 +47,9 @@ void store(const Harness& h, uint16_t port, const std::string& name, const TestP
     fclose(f);
 }
 
-bool has(const std::string& text, const std::string& needle) { return text.find(needle) != std::string::npos; }
+bool has(const std::string& text, const std::string& needle) {
+    return text.find(needle) != std::string::npos;
+}
 
 #define ASSERT_HAS(text, needle) CPPUNIT_ASSERT_MESSAGE(std::string(text), has(text, needle))
 
@@ -68,8 +70,9 @@ TestPair rfcExampleCertificate() {
 }
 
 std::string directory(const std::string& base) {
-    return R"({"newNonce":")" + base + R"(/nonce","newAccount":")" + base + R"(/new-acct","newOrder":")" + base +
-           R"(/new-order","renewalInfo":")" + base + R"(/ari"})";
+    return R"({"newNonce":")" + base + R"(/nonce","newAccount":")" + base +
+           R"(/new-acct","newOrder":")" + base + R"(/new-order","renewalInfo":")" + base +
+           R"(/ari"})";
 }
 
 std::string rfc3339(int64_t t) {
@@ -82,7 +85,8 @@ std::string rfc3339(int64_t t) {
 }
 
 std::string renewalInfo(int64_t start, int64_t end) {
-    return R"({"suggestedWindow":{"start":")" + rfc3339(start) + R"(","end":")" + rfc3339(end) + R"("}})";
+    return R"({"suggestedWindow":{"start":")" + rfc3339(start) + R"(","end":")" + rfc3339(end) +
+           R"("}})";
 }
 
 }  // namespace
@@ -218,8 +222,10 @@ public:
         CPPUNIT_ASSERT_EQUAL(std::string("valid"), h.lastStatus()->state);
         CPPUNIT_ASSERT_EQUAL(bundle->notAfter, h.lastStatus()->notAfter);
         // Renewal at two thirds: day 59 of 90.
-        CPPUNIT_ASSERT(std::abs(h.lastStatus()->nextAttempt - (bundle->notBefore + 60 * 86400)) <= 2);
-        ASSERT_HAS(h.logText(), "INFO using the stored certificate for rport.example.com (serial 0A1B2C3D4E5F");
+        CPPUNIT_ASSERT(std::abs(h.lastStatus()->nextAttempt - (bundle->notBefore + 60 * 86400)) <=
+                       2);
+        ASSERT_HAS(h.logText(),
+                   "INFO using the stored certificate for rport.example.com (serial 0A1B2C3D4E5F");
         h.driveFor(300);
         CPPUNIT_ASSERT_EQUAL(size_t(0), h.countLogs("ordering a certificate"));
     }
@@ -234,7 +240,8 @@ public:
         const auto result = h.provider->current(none);
         CPPUNIT_ASSERT_EQUAL(int32_t(RPORT_E_UNAVAILABLE), result.code);
         ASSERT_HAS(result.message, "no certificate for rport.example.com yet");
-        ASSERT_HAS(h.logText(), "WARN not using the stored certificate for rport.example.com: it expired at");
+        ASSERT_HAS(h.logText(),
+                   "WARN not using the stored certificate for rport.example.com: it expired at");
         CPPUNIT_ASSERT_EQUAL(std::string("issuing"), h.host.statusReports().front().state);
         CPPUNIT_ASSERT_EQUAL(int64_t(0), h.host.statusReports().front().notAfter);
     }
@@ -261,7 +268,8 @@ public:
         h.create();
         CPPUNIT_ASSERT(h.current());  // served at once although due
         ASSERT_HAS(h.logText(), "it is due for renewal");
-        CPPUNIT_ASSERT_MESSAGE(h.logText(), h.driveUntil([&] { return h.sawState("retrying"); }, 10000));
+        CPPUNIT_ASSERT_MESSAGE(h.logText(),
+                               h.driveUntil([&] { return h.sawState("retrying"); }, 10000));
         CPPUNIT_ASSERT(h.sawState("renewing"));
         const auto status = *h.lastStatus();
         ASSERT_HAS(status.lastError, "cannot reach the CA");
@@ -269,11 +277,15 @@ public:
         CPPUNIT_ASSERT(status.nextAttempt >= before + 59);
         CPPUNIT_ASSERT_EQUAL(pair.chainPem, h.current()->chainPem);
         ASSERT_HAS(h.logText(), "to replace serial 0A1B2C3D4E5F");
-        ASSERT_HAS(h.logText(), "ERROR could not obtain a certificate for rport.example.com: cannot reach the CA");
+        ASSERT_HAS(
+            h.logText(),
+            "ERROR could not obtain a certificate for rport.example.com: cannot reach the CA");
         ASSERT_HAS(h.logText(), "the current certificate (valid until");
         // renew_now with the CA still down: a new attempt at once, not after retry_min.
         h.provider->renewNow();
-        CPPUNIT_ASSERT_MESSAGE(h.logText(), h.driveUntil([&] { return h.countLogs(RPORT_LOG_ERROR, "") >= 2; }, 10000));
+        CPPUNIT_ASSERT_MESSAGE(
+            h.logText(),
+            h.driveUntil([&] { return h.countLogs(RPORT_LOG_ERROR, "") >= 2; }, 10000));
         CPPUNIT_ASSERT_EQUAL(size_t(2), h.countLogs(RPORT_LOG_INFO, "ordering a certificate"));
         // And the backoff doubles.
         ASSERT_HAS(h.logText(), "(in 2m)");
@@ -288,7 +300,9 @@ public:
         h.driveFor(200);
         CPPUNIT_ASSERT(h.provider->renewNow().ok());
         h.driveFor(300);
-        CPPUNIT_ASSERT_EQUAL(size_t(1), h.countLogs(RPORT_LOG_INFO, "checking the certificate for rport.example.com again"));
+        CPPUNIT_ASSERT_EQUAL(
+            size_t(1),
+            h.countLogs(RPORT_LOG_INFO, "checking the certificate for rport.example.com again"));
         CPPUNIT_ASSERT_EQUAL(size_t(0), h.countLogs("ordering a certificate"));
         CPPUNIT_ASSERT_EQUAL(0, h.host.certChangedCount());
         // A newer certificate stored meanwhile (by certbot-like hands or
@@ -309,7 +323,8 @@ public:
         h.create();
         CPPUNIT_ASSERT_EQUAL(rsa.keyPem, h.current()->keyPem);
         ASSERT_HAS(h.logText(), "has another key type than key_type = \"ecdsa\"; replacing it");
-        CPPUNIT_ASSERT_MESSAGE(h.logText(), h.driveUntil([&] { return h.sawState("retrying"); }, 10000));
+        CPPUNIT_ASSERT_MESSAGE(h.logText(),
+                               h.driveUntil([&] { return h.sawState("retrying"); }, 10000));
         CPPUNIT_ASSERT(h.sawState("renewing"));
         CPPUNIT_ASSERT_EQUAL(rsa.keyPem, h.current()->keyPem);
     }
@@ -320,7 +335,8 @@ public:
         baseSettings(h, ca.port());
         h.create();
         CPPUNIT_ASSERT(h.driveUntil([&] { return ca.accepted() >= 1; }, 5000));
-        std::this_thread::sleep_for(std::chrono::milliseconds(200));  // the worker now waits for an answer
+        std::this_thread::sleep_for(
+            std::chrono::milliseconds(200));  // the worker now waits for an answer
         const double took = secondsOf([&] { h.destroy(); });
         CPPUNIT_ASSERT_MESSAGE("destroy took " + std::to_string(took) + " s", took < 2.0);
         // Stopping is not a failure worth an error line.
@@ -333,7 +349,10 @@ public:
         FakeAcmeServer ca([&](const FakeRequest& r) -> FakeReply {
             if (r.path == "/dir") return {200, directory(base)};
             if (r.path == "/ari/" + std::string(kRfcAriId))
-                return {200, renewalInfo(now + 10 * 86400, now + 11 * 86400), "application/json", {{"Retry-After", "21600"}}};
+                return {200,
+                        renewalInfo(now + 10 * 86400, now + 11 * 86400),
+                        "application/json",
+                        {{"Retry-After", "21600"}}};
             return {404, "{}"};
         });
         base = ca.url("");
@@ -342,14 +361,19 @@ public:
         h.host.settings["ca_bundle"] = ca.caPath();
         store(h, ca.port(), "rport.example.com", rfcExampleCertificate());
         h.create();
-        CPPUNIT_ASSERT_MESSAGE(h.logText(), h.driveUntil([&] {
-            const auto last = h.lastStatus();
-            return last && last->nextAttempt >= now + 10 * 86400 && last->nextAttempt < now + 40 * 86400;
-        }, 10000));
+        CPPUNIT_ASSERT_MESSAGE(h.logText(), h.driveUntil(
+                                                [&] {
+                                                    const auto last = h.lastStatus();
+                                                    return last &&
+                                                           last->nextAttempt >= now + 10 * 86400 &&
+                                                           last->nextAttempt < now + 40 * 86400;
+                                                },
+                                                10000));
         ASSERT_HAS(h.logText(), "(a random moment in the CA's renewal window");
         const auto status = *h.lastStatus();
         CPPUNIT_ASSERT_EQUAL(std::string("valid"), status.state);
-        CPPUNIT_ASSERT(status.nextAttempt >= now + 10 * 86400 && status.nextAttempt < now + 11 * 86400 + 2);
+        CPPUNIT_ASSERT(status.nextAttempt >= now + 10 * 86400 &&
+                       status.nextAttempt < now + 11 * 86400 + 2);
         // An unauthenticated GET of renewalInfo/<AKI>.<serial>; no order.
         bool asked = false;
         for (const auto& r : ca.requests()) {
@@ -367,16 +391,26 @@ public:
         std::vector<std::string> orders;
         FakeAcmeServer ca([&](const FakeRequest& r) -> FakeReply {
             if (r.path == "/dir") return {200, directory(base)};
-            if (r.path == "/ari/" + std::string(kRfcAriId)) return {200, renewalInfo(now - 2 * 86400, now - 86400)};
+            if (r.path == "/ari/" + std::string(kRfcAriId))
+                return {200, renewalInfo(now - 2 * 86400, now - 86400)};
             if (r.path == "/nonce") return {200, ""};
-            if (r.path == "/new-acct") return {201, R"({"status":"valid"})", "application/json", {{"Location", base + "/acct/1"}}};
+            if (r.path == "/new-acct")
+                return {201,
+                        R"({"status":"valid"})",
+                        "application/json",
+                        {{"Location", base + "/acct/1"}}};
             if (r.path == "/new-order") {
                 orders.push_back(r.payload());
                 if (orders.size() == 1)
-                    return {409, R"({"type":"urn:ietf:params:acme:error:alreadyReplaced","detail":"already replaced"})",
-                            "application/problem+json"};
-                return {429, R"({"type":"urn:ietf:params:acme:error:rateLimited","detail":"too many new orders recently"})",
-                        "application/problem+json", {{"Retry-After", "3600"}}};
+                    return {
+                        409,
+                        R"({"type":"urn:ietf:params:acme:error:alreadyReplaced","detail":"already replaced"})",
+                        "application/problem+json"};
+                return {
+                    429,
+                    R"({"type":"urn:ietf:params:acme:error:rateLimited","detail":"too many new orders recently"})",
+                    "application/problem+json",
+                    {{"Retry-After", "3600"}}};
             }
             return {404, "{}"};
         });
@@ -387,7 +421,8 @@ public:
         const auto pair = rfcExampleCertificate();
         store(h, ca.port(), "rport.example.com", pair);
         h.create();
-        CPPUNIT_ASSERT_MESSAGE(h.logText(), h.driveUntil([&] { return h.sawState("retrying"); }, 10000));
+        CPPUNIT_ASSERT_MESSAGE(h.logText(),
+                               h.driveUntil([&] { return h.sawState("retrying"); }, 10000));
         CPPUNIT_ASSERT(h.sawState("renewing"));
         CPPUNIT_ASSERT_EQUAL(size_t(2), orders.size());
         ASSERT_HAS(orders[0], std::string("\"replaces\":\"") + kRfcAriId + "\"");
@@ -395,7 +430,8 @@ public:
         ASSERT_HAS(orders[1], R"("identifiers":[{"type":"dns","value":"rport.example.com"}])");
         ASSERT_HAS(h.logText(), "DEBUG the CA refused \"replaces\"");
         const auto status = *h.lastStatus();
-        ASSERT_HAS(status.lastError, "placing the order: the CA refused because a rate limit was reached");
+        ASSERT_HAS(status.lastError,
+                   "placing the order: the CA refused because a rate limit was reached");
         ASSERT_HAS(status.lastError, "wait 1h");
         // The CA's Retry-After (1h) wins over retry_min (1m).
         CPPUNIT_ASSERT(status.nextAttempt >= now + 3590);
@@ -407,12 +443,15 @@ public:
     }
 
     void oversizedAnswerIsRefused() {
-        FakeAcmeServer ca([&](const FakeRequest&) -> FakeReply { return {200, std::string(2 << 20, ' ')}; });
+        FakeAcmeServer ca([&](const FakeRequest&) -> FakeReply {
+            return {200, std::string(2 << 20, ' ')};
+        });
         Harness h;
         baseSettings(h, ca.port());
         h.host.settings["ca_bundle"] = ca.caPath();
         h.create();
-        CPPUNIT_ASSERT_MESSAGE(h.logText(), h.driveUntil([&] { return h.sawState("retrying"); }, 10000));
+        CPPUNIT_ASSERT_MESSAGE(h.logText(),
+                               h.driveUntil([&] { return h.sawState("retrying"); }, 10000));
         ASSERT_HAS(h.lastStatus()->lastError, "the answer is larger than 1024 KB");
     }
 
@@ -421,9 +460,11 @@ public:
         Harness h;
         baseSettings(h, ca.port());  // no ca_bundle: the system's CAs do not know this server
         h.create();
-        CPPUNIT_ASSERT_MESSAGE(h.logText(), h.driveUntil([&] { return h.sawState("retrying"); }, 10000));
+        CPPUNIT_ASSERT_MESSAGE(h.logText(),
+                               h.driveUntil([&] { return h.sawState("retrying"); }, 10000));
         ASSERT_HAS(h.lastStatus()->lastError, "TLS");
-        ASSERT_HAS(h.lastStatus()->lastError, "set ca_bundle to the PEM file of the CA that issued it");
+        ASSERT_HAS(h.lastStatus()->lastError,
+                   "set ca_bundle to the PEM file of the CA that issued it");
         CPPUNIT_ASSERT(ca.requests().empty());
     }
 
@@ -432,30 +473,39 @@ public:
         return [&base, challenges](const FakeRequest& r) -> FakeReply {
             if (r.path == "/dir") return {200, directory(base)};
             if (r.path == "/nonce") return {200, ""};
-            if (r.path == "/new-acct") return {201, R"({"status":"valid"})", "application/json", {{"Location", base + "/acct/1"}}};
+            if (r.path == "/new-acct")
+                return {201,
+                        R"({"status":"valid"})",
+                        "application/json",
+                        {{"Location", base + "/acct/1"}}};
             if (r.path == "/new-order")
                 return {201,
-                        R"({"status":"pending","authorizations":[")" + base + R"(/authz/1"],"finalize":")" + base +
-                            R"(/finalize/1"})",
+                        R"({"status":"pending","authorizations":[")" + base +
+                            R"(/authz/1"],"finalize":")" + base + R"(/finalize/1"})",
                         "application/json",
                         {{"Location", base + "/order/1"}}};
             if (r.path == "/authz/1")
-                return {200, R"({"status":"pending","identifier":{"type":"dns","value":"rport.example.com"},"challenges":)" +
-                                 challenges + "}"};
+                return {
+                    200,
+                    R"({"status":"pending","identifier":{"type":"dns","value":"rport.example.com"},"challenges":)" +
+                        challenges + "}"};
             return {404, "{}"};
         };
     }
 
     void noChallengeWeMayAnswer() {
         std::string base;
-        FakeAcmeServer ca(orderCa(base, R"([{"type":"dns-01","url":"x","token":"abc"},{"type":"tls-alpn-01","url":"y","token":"abc"}])"));
+        FakeAcmeServer ca(orderCa(
+            base,
+            R"([{"type":"dns-01","url":"x","token":"abc"},{"type":"tls-alpn-01","url":"y","token":"abc"}])"));
         base = ca.url("");
         Harness h;
         baseSettings(h, ca.port());
         h.host.settings["ca_bundle"] = ca.caPath();
         h.host.settings["challenges"] = "http-01";
         h.create();
-        CPPUNIT_ASSERT_MESSAGE(h.logText(), h.driveUntil([&] { return h.sawState("failed"); }, 10000));
+        CPPUNIT_ASSERT_MESSAGE(h.logText(),
+                               h.driveUntil([&] { return h.sawState("failed"); }, 10000));
         const std::string error = h.lastStatus()->lastError;
         ASSERT_HAS(error, "the CA offers the challenges dns-01, tls-alpn-01 for rport.example.com");
         ASSERT_HAS(error, "rportd may answer only http-01");
@@ -466,14 +516,17 @@ public:
 
     void hostileTokenIsNotPublished() {
         std::string base;
-        FakeAcmeServer ca(orderCa(base, R"([{"type":"http-01","url":"https://x/c","token":"../../etc/passwd"}])"));
+        FakeAcmeServer ca(orderCa(
+            base, R"([{"type":"http-01","url":"https://x/c","token":"../../etc/passwd"}])"));
         base = ca.url("");
         Harness h;
         baseSettings(h, ca.port());
         h.host.settings["ca_bundle"] = ca.caPath();
         h.create();
-        CPPUNIT_ASSERT_MESSAGE(h.logText(), h.driveUntil([&] { return h.sawState("retrying"); }, 10000));
-        ASSERT_HAS(h.lastStatus()->lastError, "challenge token that is not base64url (\"../../etc/passwd\")");
+        CPPUNIT_ASSERT_MESSAGE(h.logText(),
+                               h.driveUntil([&] { return h.sawState("retrying"); }, 10000));
+        ASSERT_HAS(h.lastStatus()->lastError,
+                   "challenge token that is not base64url (\"../../etc/passwd\")");
         CPPUNIT_ASSERT(h.host.http01Tokens().empty());
         for (const auto& r : ca.requests()) CPPUNIT_ASSERT(r.path != "/c");
     }
@@ -483,16 +536,23 @@ public:
         std::vector<std::string> answered;
         FakeAcmeServer ca([&](const FakeRequest& r) -> FakeReply {
             if (r.path == "/authz/1")
-                return {200, R"({"status":"pending","identifier":{"type":"dns","value":"rport.example.com"},)"
-                             R"("challenges":[{"type":"tls-alpn-01","url":")" + base + R"(/chall/alpn","token":"tokA"},)"
-                             R"({"type":"http-01","url":")" + base + R"(/chall/http","token":"tokH"}]})"};
+                return {
+                    200,
+                    R"({"status":"pending","identifier":{"type":"dns","value":"rport.example.com"},)"
+                    R"("challenges":[{"type":"tls-alpn-01","url":")" +
+                        base +
+                        R"(/chall/alpn","token":"tokA"},)"
+                        R"({"type":"http-01","url":")" +
+                        base + R"(/chall/http","token":"tokH"}]})"};
             if (r.path.rfind("/chall/", 0) == 0) {
                 answered.push_back(r.path);
                 return {200, R"({"status":"valid"})"};
             }
             if (r.path == "/finalize/1")
-                return {403, R"({"type":"urn:ietf:params:acme:error:unauthorized","detail":"enough for this test"})",
-                        "application/problem+json"};
+                return {
+                    403,
+                    R"({"type":"urn:ietf:params:acme:error:unauthorized","detail":"enough for this test"})",
+                    "application/problem+json"};
             return orderCa(base, "[]")(r);
         });
         base = ca.url("");
@@ -513,11 +573,14 @@ public:
         auto entry = reinterpret_cast<rport_plugin_entry_v1_fn>(::dlsym(image, RPORT_ENTRY_SYMBOL));
         const rport_plugin_v1* descriptor = nullptr;
         CPPUNIT_ASSERT_EQUAL(int32_t(RPORT_OK), entry(&table, &descriptor));
-        const rport_backend_v1* backend = rport::sdk::findBackend(descriptor, RPORT_KIND_CERT_PROVIDER, "acme");
+        const rport_backend_v1* backend =
+            rport::sdk::findBackend(descriptor, RPORT_KIND_CERT_PROVIDER, "acme");
         rport::sdk::CallResult why;
-        h.provider = rport::sdk::CertClient::create(static_cast<const rport_cert_v1*>(backend->vtable), h.host.ctx(), why);
+        h.provider = rport::sdk::CertClient::create(
+            static_cast<const rport_cert_v1*>(backend->vtable), h.host.ctx(), why);
         CPPUNIT_ASSERT_MESSAGE(why.message, h.provider != nullptr);
-        CPPUNIT_ASSERT_MESSAGE(h.logText(), h.driveUntil([&] { return h.sawState("retrying"); }, 10000));
+        CPPUNIT_ASSERT_MESSAGE(h.logText(),
+                               h.driveUntil([&] { return h.sawState("retrying"); }, 10000));
         h.destroy();
         ::dlclose(image);
         ASSERT_HAS(h.logText(), "WARN rportd cannot answer tls-alpn-01");

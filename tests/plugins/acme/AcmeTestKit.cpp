@@ -1,12 +1,12 @@
 #include "AcmeTestKit.h"
 
+#include <Poco/Net/Context.h>
 #include <Poco/Net/HTTPRequestHandler.h>
 #include <Poco/Net/HTTPRequestHandlerFactory.h>
 #include <Poco/Net/HTTPServer.h>
 #include <Poco/Net/HTTPServerParams.h>
 #include <Poco/Net/HTTPServerRequest.h>
 #include <Poco/Net/HTTPServerResponse.h>
-#include <Poco/Net/Context.h>
 #include <Poco/Net/SecureServerSocket.h>
 #include <Poco/Net/ServerSocket.h>
 #include <Poco/StreamCopier.h>
@@ -24,10 +24,10 @@
 #include <unistd.h>
 
 #include <chrono>
-#include <mutex>
 #include <cstdlib>
 #include <cstring>
 #include <iostream>
+#include <mutex>
 #include <stdexcept>
 
 namespace rport::test::acme {
@@ -97,7 +97,9 @@ size_t Harness::countLogs(const std::string& needle) const {
 std::string Harness::logText() const {
     static const char* const levels[] = {"?", "ERROR", "WARN", "INFO", "DEBUG"};
     std::string out;
-    for (const auto& l : host.logs()) out += std::string(levels[l.level >= 1 && l.level <= 4 ? l.level : 0]) + " " + l.text + "\n";
+    for (const auto& l : host.logs())
+        out +=
+            std::string(levels[l.level >= 1 && l.level <= 4 ? l.level : 0]) + " " + l.text + "\n";
     return out;
 }
 
@@ -119,9 +121,11 @@ namespace {
 
 class TokenHandler : public Poco::Net::HTTPRequestHandler {
 public:
-    TokenHandler(const std::vector<rport::sdk::testing::FakeHost*>& hosts, std::atomic<int>& answered)
+    TokenHandler(const std::vector<rport::sdk::testing::FakeHost*>& hosts,
+                 std::atomic<int>& answered)
         : _hosts(hosts), _answered(answered) {}
-    void handleRequest(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response) override {
+    void handleRequest(Poco::Net::HTTPServerRequest& request,
+                       Poco::Net::HTTPServerResponse& response) override {
         const std::string prefix = "/.well-known/acme-challenge/";
         const std::string uri = request.getURI();
         if (uri.compare(0, prefix.size(), prefix) == 0) {
@@ -147,9 +151,11 @@ private:
 
 class TokenHandlerFactory : public Poco::Net::HTTPRequestHandlerFactory {
 public:
-    TokenHandlerFactory(const std::vector<rport::sdk::testing::FakeHost*>& hosts, std::atomic<int>& answered)
+    TokenHandlerFactory(const std::vector<rport::sdk::testing::FakeHost*>& hosts,
+                        std::atomic<int>& answered)
         : _hosts(hosts), _answered(answered) {}
-    Poco::Net::HTTPRequestHandler* createRequestHandler(const Poco::Net::HTTPServerRequest&) override {
+    Poco::Net::HTTPRequestHandler* createRequestHandler(
+        const Poco::Net::HTTPServerRequest&) override {
         return new TokenHandler(_hosts, _answered);
     }
 
@@ -169,8 +175,8 @@ Http01Responder::Http01Responder(uint16_t port, std::vector<rport::sdk::testing:
     : _state(std::make_unique<State>()) {
     _state->hosts = std::move(hosts);
     Poco::Net::ServerSocket socket(Poco::Net::SocketAddress("127.0.0.1", port), 64);
-    _state->server = std::make_unique<Poco::Net::HTTPServer>(new TokenHandlerFactory(_state->hosts, _answered),
-                                                             socket, new Poco::Net::HTTPServerParams);
+    _state->server = std::make_unique<Poco::Net::HTTPServer>(
+        new TokenHandlerFactory(_state->hosts, _answered), socket, new Poco::Net::HTTPServerParams);
     _state->server->start();
 }
 
@@ -191,7 +197,8 @@ int listenLoopback(uint16_t port, uint16_t* bound) {
     addr.sin_port = htons(port);
     if (::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 || ::listen(fd, 64) != 0) {
         ::close(fd);
-        throw std::runtime_error("cannot listen on 127.0.0.1:" + std::to_string(port) + ": " + std::strerror(errno));
+        throw std::runtime_error("cannot listen on 127.0.0.1:" + std::to_string(port) + ": " +
+                                 std::strerror(errno));
     }
     if (bound) {
         socklen_t len = sizeof addr;
@@ -210,7 +217,9 @@ int acceptSome(int listener) {
 
 int selectAcmeTls(SSL*, const unsigned char** out, unsigned char* outlen, const unsigned char* in,
                   unsigned int inlen, void*) {
-    static const unsigned char wanted[] = "\x0a" "acme-tls/1";
+    static const unsigned char wanted[] =
+        "\x0a"
+        "acme-tls/1";
     unsigned char* selected = nullptr;
     unsigned char selectedLen = 0;
     if (SSL_select_next_proto(&selected, &selectedLen, wanted, sizeof wanted - 1, in, inlen) !=
@@ -228,13 +237,16 @@ int pickCertificate(SSL* ssl, int*, void* arg) {
     const auto pairs = host->tlsAlpn01();
     auto it = pairs.find(name);
     if (it == pairs.end()) return SSL_TLSEXT_ERR_ALERT_FATAL;
-    BIO* certBio = BIO_new_mem_buf(it->second.first.data(), static_cast<int>(it->second.first.size()));
-    BIO* keyBio = BIO_new_mem_buf(it->second.second.data(), static_cast<int>(it->second.second.size()));
+    BIO* certBio =
+        BIO_new_mem_buf(it->second.first.data(), static_cast<int>(it->second.first.size()));
+    BIO* keyBio =
+        BIO_new_mem_buf(it->second.second.data(), static_cast<int>(it->second.second.size()));
     X509* cert = PEM_read_bio_X509(certBio, nullptr, nullptr, nullptr);
     EVP_PKEY* key = PEM_read_bio_PrivateKey(keyBio, nullptr, nullptr, nullptr);
     BIO_free(certBio);
     BIO_free(keyBio);
-    const bool ok = cert && key && SSL_use_certificate(ssl, cert) == 1 && SSL_use_PrivateKey(ssl, key) == 1;
+    const bool ok =
+        cert && key && SSL_use_certificate(ssl, cert) == 1 && SSL_use_PrivateKey(ssl, key) == 1;
     X509_free(cert);
     EVP_PKEY_free(key);
     return ok ? SSL_TLSEXT_ERR_OK : SSL_TLSEXT_ERR_ALERT_FATAL;
@@ -242,7 +254,8 @@ int pickCertificate(SSL* ssl, int*, void* arg) {
 
 }  // namespace
 
-TlsAlpnResponder::TlsAlpnResponder(uint16_t port, rport::sdk::testing::FakeHost* host) : _host(host) {
+TlsAlpnResponder::TlsAlpnResponder(uint16_t port, rport::sdk::testing::FakeHost* host)
+    : _host(host) {
     _listener = listenLoopback(port, nullptr);
     _thread = std::thread([this] { serve(); });
 }
@@ -302,7 +315,8 @@ SilentServer::~SilentServer() {
 // ---- FakeAcmeServer -------------------------------------------------------------------
 
 std::string FakeRequest::payload() const {
-    static const std::string alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    static const std::string alphabet =
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
     const std::string key = "\"payload\":\"";
     const size_t at = body.find(key);
     if (at == std::string::npos) return "";
@@ -324,8 +338,10 @@ namespace {
 
 class ScriptedHandler : public Poco::Net::HTTPRequestHandler {
 public:
-    ScriptedHandler(std::function<FakeReply(const FakeRequest&)> handle) : _handle(std::move(handle)) {}
-    void handleRequest(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response) override {
+    ScriptedHandler(std::function<FakeReply(const FakeRequest&)> handle)
+        : _handle(std::move(handle)) {}
+    void handleRequest(Poco::Net::HTTPServerRequest& request,
+                       Poco::Net::HTTPServerResponse& response) override {
         FakeRequest r;
         r.method = request.getMethod();
         r.path = request.getURI();
@@ -345,8 +361,10 @@ private:
 
 class ScriptedFactory : public Poco::Net::HTTPRequestHandlerFactory {
 public:
-    explicit ScriptedFactory(std::function<FakeReply(const FakeRequest&)> handle) : _handle(std::move(handle)) {}
-    Poco::Net::HTTPRequestHandler* createRequestHandler(const Poco::Net::HTTPServerRequest&) override {
+    explicit ScriptedFactory(std::function<FakeReply(const FakeRequest&)> handle)
+        : _handle(std::move(handle)) {}
+    Poco::Net::HTTPRequestHandler* createRequestHandler(
+        const Poco::Net::HTTPServerRequest&) override {
         return new ScriptedHandler(_handle);
     }
 
@@ -373,7 +391,8 @@ FakeAcmeServer::FakeAcmeServer(Handler handler) : _state(std::make_unique<State>
     params.certificateFile = _caPath;
     params.privateKeyFile = keyPath;
     params.verificationMode = Poco::Net::Context::VERIFY_NONE;
-    Poco::Net::Context::Ptr context = new Poco::Net::Context(Poco::Net::Context::TLS_SERVER_USE, params);
+    Poco::Net::Context::Ptr context =
+        new Poco::Net::Context(Poco::Net::Context::TLS_SERVER_USE, params);
     Poco::Net::SecureServerSocket socket(Poco::Net::SocketAddress("127.0.0.1", 0), 64, context);
     _port = socket.address().port();
     State* state = _state.get();
@@ -435,8 +454,8 @@ std::vector<X509*> readAll(const std::string& pem) {
 
 }  // namespace
 
-TestPair selfSigned(const std::string& name, long fromSeconds, long toSeconds, bool rsa, const std::string& aki,
-                    const std::string& serialHex) {
+TestPair selfSigned(const std::string& name, long fromSeconds, long toSeconds, bool rsa,
+                    const std::string& aki, const std::string& serialHex) {
     EVP_PKEY* key = rsa ? EVP_PKEY_Q_keygen(nullptr, nullptr, "RSA", size_t(2048))
                         : EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-256");
     X509* cert = X509_new();
@@ -448,14 +467,15 @@ TestPair selfSigned(const std::string& name, long fromSeconds, long toSeconds, b
     X509_gmtime_adj(X509_getm_notBefore(cert), fromSeconds);
     X509_gmtime_adj(X509_getm_notAfter(cert), toSeconds);
     X509_NAME* subject = X509_get_subject_name(cert);
-    X509_NAME_add_entry_by_txt(subject, "CN", MBSTRING_ASC, reinterpret_cast<const unsigned char*>(name.c_str()), -1,
-                               -1, 0);
+    X509_NAME_add_entry_by_txt(subject, "CN", MBSTRING_ASC,
+                               reinterpret_cast<const unsigned char*>(name.c_str()), -1, -1, 0);
     X509_set_issuer_name(cert, subject);
     X509_set_pubkey(cert, key);
     X509V3_CTX ctx;
     X509V3_set_ctx_nodb(&ctx);
     X509V3_set_ctx(&ctx, cert, cert, nullptr, nullptr, 0);
-    X509_EXTENSION* san = X509V3_EXT_conf_nid(nullptr, &ctx, NID_subject_alt_name, ("DNS:" + name).c_str());
+    X509_EXTENSION* san =
+        X509V3_EXT_conf_nid(nullptr, &ctx, NID_subject_alt_name, ("DNS:" + name).c_str());
     X509_add_ext(cert, san, -1);
     X509_EXTENSION_free(san);
     if (!aki.empty()) {
@@ -510,7 +530,8 @@ std::vector<std::string> leafDnsNames(const std::string& chainPem) {
     std::vector<std::string> out;
     std::vector<X509*> chain = readAll(chainPem);
     if (chain.empty()) return out;
-    auto* names = static_cast<GENERAL_NAMES*>(X509_get_ext_d2i(chain[0], NID_subject_alt_name, nullptr, nullptr));
+    auto* names = static_cast<GENERAL_NAMES*>(
+        X509_get_ext_d2i(chain[0], NID_subject_alt_name, nullptr, nullptr));
     for (int i = 0; names && i < sk_GENERAL_NAME_num(names); ++i) {
         const GENERAL_NAME* gn = sk_GENERAL_NAME_value(names, i);
         if (gn->type == GEN_DNS)

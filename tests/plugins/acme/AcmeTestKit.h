@@ -4,12 +4,11 @@
 // would; challenge responders on pebble's validation ports that answer from
 // what the plugin published (HTTP-01 tokens, TLS-ALPN-01 certificates); a
 // TCP listener that never answers; certificates made with OpenSSL.
-#include <rport/testing.hpp>
-
 #include <atomic>
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <rport/testing.hpp>
 #include <string>
 #include <thread>
 #include <vector>

@@ -19,9 +19,9 @@ class Base64UrlTest : public CppUnit::TestFixture {
 
 public:
     void rfc4648Vectors() {
-        const std::pair<const char*, const char*> vectors[] = {{"", ""},         {"f", "Zg"},         {"fo", "Zm8"},
-                                                               {"foo", "Zm9v"},  {"foob", "Zm9vYg"}, {"fooba", "Zm9vYmE"},
-                                                               {"foobar", "Zm9vYmFy"}};
+        const std::pair<const char*, const char*> vectors[] = {
+            {"", ""},           {"f", "Zg"},          {"fo", "Zm8"},         {"foo", "Zm9v"},
+            {"foob", "Zm9vYg"}, {"fooba", "Zm9vYmE"}, {"foobar", "Zm9vYmFy"}};
         for (const auto& [plain, encoded] : vectors) {
             CPPUNIT_ASSERT_EQUAL(std::string(encoded), base64UrlEncode(plain));
             CPPUNIT_ASSERT_EQUAL(std::string(plain), *base64UrlDecode(encoded));
@@ -46,7 +46,7 @@ public:
     }
 
     void refusesWhatNoEncoderMakes() {
-        CPPUNIT_ASSERT(!base64UrlDecode("Zg=="));  // padding
+        CPPUNIT_ASSERT(!base64UrlDecode("Zg=="));    // padding
         CPPUNIT_ASSERT(!base64UrlDecode("Zm9v+g"));  // standard alphabet
         CPPUNIT_ASSERT(!base64UrlDecode("Zm9v/g"));
         CPPUNIT_ASSERT(!base64UrlDecode("Zm9vY"));  // 4k+1 characters

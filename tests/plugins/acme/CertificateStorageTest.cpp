@@ -2,13 +2,13 @@
 // the folder per ACME directory, backups of replaced certificates, account
 // files, and order locks that exclude another process.
 #include <cppunit/extensions/HelperMacros.h>
-
 #include <dirent.h>
-#include <functional>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+#include <functional>
 
 #include "AcmeTestKit.h"
 #include "CertificateStorage.h"
@@ -25,7 +25,8 @@ std::vector<std::string> entries(const std::string& dir) {
     DIR* d = ::opendir(dir.c_str());
     if (!d) return out;
     while (const dirent* e = ::readdir(d))
-        if (std::string(e->d_name) != "." && std::string(e->d_name) != "..") out.push_back(e->d_name);
+        if (std::string(e->d_name) != "." && std::string(e->d_name) != "..")
+            out.push_back(e->d_name);
     ::closedir(d);
     return out;
 }
@@ -66,7 +67,8 @@ public:
         CPPUNIT_ASSERT_EQUAL(std::string("two"), *readFileIfPresent(path));
         CPPUNIT_ASSERT(entries(dir.path()) == std::vector<std::string>{"a.pem"});
         CPPUNIT_ASSERT(!readFileIfPresent(dir.file("missing")));
-        CPPUNIT_ASSERT_THROW(writeFileAtomically(dir.file("no/such/dir/x"), "x", 0600), StorageError);
+        CPPUNIT_ASSERT_THROW(writeFileAtomically(dir.file("no/such/dir/x"), "x", 0600),
+                             StorageError);
     }
 
     void keysAre0600FromTheStart() {
@@ -97,13 +99,15 @@ public:
         CPPUNIT_ASSERT_EQUAL(std::string("acme-v02.api.letsencrypt.org-directory"),
                              CertificateStorage::folderNameFor(kLetsEncrypt));
         CPPUNIT_ASSERT_EQUAL(std::string("acme-staging-v02.api.letsencrypt.org-directory"),
-                             CertificateStorage::folderNameFor("https://acme-staging-v02.api.letsencrypt.org/directory"));
+                             CertificateStorage::folderNameFor(
+                                 "https://acme-staging-v02.api.letsencrypt.org/directory"));
         CPPUNIT_ASSERT_EQUAL(std::string("127.0.0.1-14000-dir"),
                              CertificateStorage::folderNameFor("https://127.0.0.1:14000/dir"));
         // Never outside the state directory, never hidden.
         CPPUNIT_ASSERT_EQUAL(std::string("-.."), CertificateStorage::folderNameFor("https://../"));
         CPPUNIT_ASSERT_EQUAL(std::string("-"), CertificateStorage::folderNameFor("https://"));
-        CPPUNIT_ASSERT(CertificateStorage::folderNameFor("https://ca.test/a/../../b").find('/') == std::string::npos);
+        CPPUNIT_ASSERT(CertificateStorage::folderNameFor("https://ca.test/a/../../b").find('/') ==
+                       std::string::npos);
     }
 
     void accountFiles() {
@@ -115,9 +119,11 @@ public:
         storage.saveAccountUrl("https://ca.test/acct/1");
         CPPUNIT_ASSERT_EQUAL(std::string("KEY"), *storage.loadAccountKeyPem());
         CPPUNIT_ASSERT_EQUAL(std::string("https://ca.test/acct/1"), *storage.loadAccountUrl());
-        CPPUNIT_ASSERT_EQUAL(0600, fileMode(dir.path() + "/acme-v02.api.letsencrypt.org-directory/account.key.pem"));
+        CPPUNIT_ASSERT_EQUAL(
+            0600, fileMode(dir.path() + "/acme-v02.api.letsencrypt.org-directory/account.key.pem"));
         // Another directory has its own account.
-        const CertificateStorage staging(dir.path(), "https://acme-staging-v02.api.letsencrypt.org/directory");
+        const CertificateStorage staging(dir.path(),
+                                         "https://acme-staging-v02.api.letsencrypt.org/directory");
         CPPUNIT_ASSERT(!staging.loadAccountKeyPem());
     }
 
@@ -132,15 +138,18 @@ public:
         const auto pair = storage.loadCertificate("rport.example.com");
         CPPUNIT_ASSERT_EQUAL(std::string("CHAIN2"), pair->chainPem);
         CPPUNIT_ASSERT_EQUAL(std::string("KEY2"), pair->keyPem);
-        CPPUNIT_ASSERT_EQUAL(std::string("CHAIN1"), rport::test::readFile(folder + "/fullchain.previous.pem"));
-        CPPUNIT_ASSERT_EQUAL(std::string("KEY1"), rport::test::readFile(folder + "/privkey.previous.pem"));
+        CPPUNIT_ASSERT_EQUAL(std::string("CHAIN1"),
+                             rport::test::readFile(folder + "/fullchain.previous.pem"));
+        CPPUNIT_ASSERT_EQUAL(std::string("KEY1"),
+                             rport::test::readFile(folder + "/privkey.previous.pem"));
         CPPUNIT_ASSERT_EQUAL(0600, fileMode(folder + "/privkey.pem"));
         CPPUNIT_ASSERT_EQUAL(0600, fileMode(folder + "/privkey.previous.pem"));
         CPPUNIT_ASSERT_EQUAL(0644, fileMode(folder + "/fullchain.pem"));
         CPPUNIT_ASSERT_EQUAL(0700, fileMode(folder));
         // The previous backup is replaced, not accumulated.
         storage.saveCertificate("rport.example.com", {"CHAIN3", "KEY3"});
-        CPPUNIT_ASSERT_EQUAL(std::string("CHAIN2"), rport::test::readFile(folder + "/fullchain.previous.pem"));
+        CPPUNIT_ASSERT_EQUAL(std::string("CHAIN2"),
+                             rport::test::readFile(folder + "/fullchain.previous.pem"));
         CPPUNIT_ASSERT_EQUAL(size_t(4), entries(folder).size());
     }
 
@@ -154,7 +163,8 @@ public:
         }
         const CertificateStorage again(dir.path() + "/", kLetsEncrypt);
         CPPUNIT_ASSERT_EQUAL(std::string("https://ca.test/acct/9"), *again.loadAccountUrl());
-        CPPUNIT_ASSERT_EQUAL(std::string("CHAIN"), again.loadCertificate("a.example.com")->chainPem);
+        CPPUNIT_ASSERT_EQUAL(std::string("CHAIN"),
+                             again.loadCertificate("a.example.com")->chainPem);
     }
 
     void orderLockExcludesAnotherProcess() {
@@ -174,7 +184,8 @@ public:
         };
         CPPUNIT_ASSERT_EQUAL(1, childTries());
         // Another name is independent.
-        CPPUNIT_ASSERT_EQUAL(0, inChild([&] { return storage.tryLockName("b.example.com") ? 0 : 1; }));
+        CPPUNIT_ASSERT_EQUAL(0,
+                             inChild([&] { return storage.tryLockName("b.example.com") ? 0 : 1; }));
         held.reset();
         CPPUNIT_ASSERT_EQUAL(0, childTries());
         // The account lock likewise.
@@ -200,7 +211,8 @@ public:
             CPPUNIT_FAIL("a directory under /proc passed as writable");
         } catch (const StorageError& e) {
             const std::string text = e.what();
-            CPPUNIT_ASSERT_MESSAGE(text, text.find("/proc/self/acme-state is not writable") != std::string::npos);
+            CPPUNIT_ASSERT_MESSAGE(
+                text, text.find("/proc/self/acme-state is not writable") != std::string::npos);
             CPPUNIT_ASSERT_MESSAGE(text, text.find("chown") != std::string::npos);
         }
         TempDir dir;

@@ -3,7 +3,6 @@
 // own example and against the openssl CLI for a fixed key), the protected
 // header with "jwk" or "kid", POST-as-GET, and External Account Binding.
 #include <cppunit/extensions/HelperMacros.h>
-
 #include <openssl/ecdsa.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
@@ -41,9 +40,10 @@ bool verifiesEs256(const std::string& keyPem, const std::string& data, const std
     unsigned char* der = nullptr;
     const int derLen = i2d_ECDSA_SIG(sig, &der);
     EVP_MD_CTX* ctx = EVP_MD_CTX_new();
-    const bool ok = EVP_DigestVerifyInit(ctx, nullptr, EVP_sha256(), nullptr, key) == 1 &&
-                    EVP_DigestVerify(ctx, der, static_cast<size_t>(derLen),
-                                     reinterpret_cast<const unsigned char*>(data.data()), data.size()) == 1;
+    const bool ok =
+        EVP_DigestVerifyInit(ctx, nullptr, EVP_sha256(), nullptr, key) == 1 &&
+        EVP_DigestVerify(ctx, der, static_cast<size_t>(derLen),
+                         reinterpret_cast<const unsigned char*>(data.data()), data.size()) == 1;
     EVP_MD_CTX_free(ctx);
     OPENSSL_free(der);
     ECDSA_SIG_free(sig);
@@ -94,20 +94,26 @@ public:
         // RFC 7638 §3.1: the canonical JSON of its RSA example key, and the
         // thumbprint the RFC gives for it.
         const std::string canonical =
-            "{\"e\":\"AQAB\",\"kty\":\"RSA\",\"n\":\"0vx7agoebGcQSuuPiLJXZptN9nndrQmbXEps2aiAFbWhM78LhWx4cbbfAAtVT86zwu1RK7"
-            "aPFFxuhDR1L6tSoc_BJECPebWKRXjBZCiFV4n3oknjhMstn64tZ_2W-5JsGY4Hc5n9yBXArwl93lqt7_RN5w6Cf0h4QyQ5v-65YGjQR0_"
-            "FDW2QvzqY368QQMicAtaSqzs8KJZgnYb9c7d0zgdAZHzu6qMQvRL5hajrn1n91CbOpbISD08qNLyrdkt-bFTWhAI4vMQFh6WeZu0fM4lFd"
+            "{\"e\":\"AQAB\",\"kty\":\"RSA\",\"n\":"
+            "\"0vx7agoebGcQSuuPiLJXZptN9nndrQmbXEps2aiAFbWhM78LhWx4cbbfAAtVT86zwu1RK7"
+            "aPFFxuhDR1L6tSoc_BJECPebWKRXjBZCiFV4n3oknjhMstn64tZ_2W-5JsGY4Hc5n9yBXArwl93lqt7_"
+            "RN5w6Cf0h4QyQ5v-65YGjQR0_"
+            "FDW2QvzqY368QQMicAtaSqzs8KJZgnYb9c7d0zgdAZHzu6qMQvRL5hajrn1n91CbOpbISD08qNLyrdkt-"
+            "bFTWhAI4vMQFh6WeZu0fM4lFd"
             "2NcRwr3XPksINHaQ-G_xBniIqbw0Ls1jF44-csFCur-kEgU8awapJzKnqDKgw\"}";
-        CPPUNIT_ASSERT_EQUAL(std::string("NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs"), jwkThumbprint(canonical));
+        CPPUNIT_ASSERT_EQUAL(std::string("NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs"),
+                             jwkThumbprint(canonical));
     }
 
     void jwkAndThumbprintMatchTheOpensslCli() {
-        if (!rport::test::toolInstalled("openssl")) return rport::test::skipTest("openssl CLI not installed");
+        if (!rport::test::toolInstalled("openssl"))
+            return rport::test::skipTest("openssl CLI not installed");
         rport::test::TempDir dir;
         const std::string keyFile = dir.write("key.pem", kFixedKeyPem, 0600);
         // The public point is the last 64 bytes of the SPKI (04 || x || y).
         const std::string b64url = " | openssl base64 -A | tr '+/' '-_' | tr -d '='";
-        const std::string spki = "openssl pkey -in " + keyFile + " -pubout -outform DER 2>/dev/null | tail -c 64";
+        const std::string spki =
+            "openssl pkey -in " + keyFile + " -pubout -outform DER 2>/dev/null | tail -c 64";
         const std::string x = trimmed(rport::test::shellOutput(spki + " | head -c 32" + b64url));
         const std::string y = trimmed(rport::test::shellOutput(spki + " | tail -c 32" + b64url));
         CPPUNIT_ASSERT_EQUAL(size_t(43), x.size());
@@ -116,10 +122,13 @@ public:
             " | openssl dgst -sha256 -binary" + b64url));
 
         const AccountKey key = AccountKey::fromPem(kFixedKeyPem);
-        CPPUNIT_ASSERT_EQUAL("{\"crv\":\"P-256\",\"kty\":\"EC\",\"x\":\"" + x + "\",\"y\":\"" + y + "\"}", key.jwk());
+        CPPUNIT_ASSERT_EQUAL(
+            "{\"crv\":\"P-256\",\"kty\":\"EC\",\"x\":\"" + x + "\",\"y\":\"" + y + "\"}",
+            key.jwk());
         CPPUNIT_ASSERT_EQUAL(thumbprint, key.thumbprint());
         // And the value itself, so a broken CLI cannot make both sides agree on nonsense.
-        CPPUNIT_ASSERT_EQUAL(std::string("FYRrKhoMTYvGOsU6oYZmkH64Kxq6VV8sM_L23xdkUTM"), key.thumbprint());
+        CPPUNIT_ASSERT_EQUAL(std::string("FYRrKhoMTYvGOsU6oYZmkH64Kxq6VV8sM_L23xdkUTM"),
+                             key.thumbprint());
     }
 
     void keyRoundTripsThroughPem() {
@@ -145,8 +154,8 @@ public:
 
     void headerCarriesJwkBeforeTheAccountExists() {
         const AccountKey key = AccountKey::generate();
-        const std::string body =
-            signedRequest(key, "", "nonce-1", "https://ca.test/new-account", "{\"termsOfServiceAgreed\":true}");
+        const std::string body = signedRequest(key, "", "nonce-1", "https://ca.test/new-account",
+                                               "{\"termsOfServiceAgreed\":true}");
         const auto jws = parseJsonObject(body, "jws");
         CPPUNIT_ASSERT_EQUAL(size_t(3), jws->size());
         const std::string protectedB64 = stringMember(jws, "protected");
@@ -155,24 +164,28 @@ public:
                                  ",\"nonce\":\"nonce-1\",\"url\":\"https://ca.test/new-account\"}",
                              decoded(protectedB64));
         CPPUNIT_ASSERT_EQUAL(std::string("{\"termsOfServiceAgreed\":true}"), decoded(payloadB64));
-        CPPUNIT_ASSERT(verifiesEs256(key.pem(), protectedB64 + "." + payloadB64, decoded(stringMember(jws, "signature"))));
+        CPPUNIT_ASSERT(verifiesEs256(key.pem(), protectedB64 + "." + payloadB64,
+                                     decoded(stringMember(jws, "signature"))));
     }
 
     void headerCarriesKidAfterwards() {
         const AccountKey key = AccountKey::generate();
-        const std::string body = signedRequest(key, "https://ca.test/acct/7", "n2", "https://ca.test/new-order", "{}");
+        const std::string body =
+            signedRequest(key, "https://ca.test/acct/7", "n2", "https://ca.test/new-order", "{}");
         const auto jws = parseJsonObject(body, "jws");
         const std::string header = decoded(stringMember(jws, "protected"));
         CPPUNIT_ASSERT_EQUAL(
-            std::string("{\"alg\":\"ES256\",\"kid\":\"https://ca.test/acct/7\",\"nonce\":\"n2\",\"url\":\"https://ca.test/new-order\"}"),
+            std::string("{\"alg\":\"ES256\",\"kid\":\"https://ca.test/acct/"
+                        "7\",\"nonce\":\"n2\",\"url\":\"https://ca.test/new-order\"}"),
             header);
         CPPUNIT_ASSERT(header.find("jwk") == std::string::npos);
     }
 
     void postAsGetHasAnEmptyPayload() {
         const AccountKey key = AccountKey::generate();
-        const auto jws = parseJsonObject(signedRequest(key, "https://ca.test/acct/7", "n3", "https://ca.test/order/1", ""),
-                                         "jws");
+        const auto jws = parseJsonObject(
+            signedRequest(key, "https://ca.test/acct/7", "n3", "https://ca.test/order/1", ""),
+            "jws");
         CPPUNIT_ASSERT(jws->has("payload"));
         CPPUNIT_ASSERT_EQUAL(std::string(""), stringMember(jws, "payload"));
         CPPUNIT_ASSERT(verifiesEs256(key.pem(), stringMember(jws, "protected") + ".",
@@ -182,12 +195,15 @@ public:
     void externalAccountBindingShape() {
         const AccountKey key = AccountKey::generate();
         const std::string macKey = "0123456789abcdef0123456789abcdef";
-        const auto eab = parseJsonObject(externalAccountBinding(key, "kid-1", macKey, "https://ca.test/new-account"), "eab");
+        const auto eab = parseJsonObject(
+            externalAccountBinding(key, "kid-1", macKey, "https://ca.test/new-account"), "eab");
         const std::string protectedB64 = stringMember(eab, "protected");
         const std::string payloadB64 = stringMember(eab, "payload");
         // HS256 with the CA's key id and the newAccount URL; no nonce.
-        CPPUNIT_ASSERT_EQUAL(std::string("{\"alg\":\"HS256\",\"kid\":\"kid-1\",\"url\":\"https://ca.test/new-account\"}"),
-                             decoded(protectedB64));
+        CPPUNIT_ASSERT_EQUAL(
+            std::string(
+                "{\"alg\":\"HS256\",\"kid\":\"kid-1\",\"url\":\"https://ca.test/new-account\"}"),
+            decoded(protectedB64));
         CPPUNIT_ASSERT_EQUAL(key.jwk(), decoded(payloadB64));
         unsigned char mac[32];
         unsigned int macLen = 0;
@@ -207,7 +223,8 @@ public:
             text += hex[c >> 4];
             text += hex[c & 15];
         }
-        CPPUNIT_ASSERT_EQUAL(std::string("5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"), text);
+        CPPUNIT_ASSERT_EQUAL(
+            std::string("5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"), text);
     }
 };
 

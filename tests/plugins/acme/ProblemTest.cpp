@@ -10,7 +10,8 @@ namespace {
 
 const int64_t kNow = 1700000000;
 
-HttpResult problemResponse(int status, const std::string& body, const std::string& retryAfter = "") {
+HttpResult problemResponse(int status, const std::string& body,
+                           const std::string& retryAfter = "") {
     HttpResult r;
     r.method = "POST";
     r.url = "https://ca.test/new-order";
@@ -38,7 +39,9 @@ ProblemContext context(const std::string& challenge = "", const std::string& htt
     return c;
 }
 
-bool has(const std::string& text, const std::string& needle) { return text.find(needle) != std::string::npos; }
+bool has(const std::string& text, const std::string& needle) {
+    return text.find(needle) != std::string::npos;
+}
 
 #define ASSERT_HAS(text, needle) CPPUNIT_ASSERT_MESSAGE(std::string(text), has(text, needle))
 #define ASSERT_LACKS(text, needle) CPPUNIT_ASSERT_MESSAGE(std::string(text), !has(text, needle))
@@ -65,11 +68,12 @@ class ProblemTest : public CppUnit::TestFixture {
 public:
     void parsesAProblemDocument() {
         const auto p = Problem::fromResponse(
-            problemResponse(403,
-                            R"({"type":"urn:ietf:params:acme:error:rejectedIdentifier","detail":"Error creating new order",)"
-                            R"("status":403,"instance":"https://ca.test/docs","subproblems":[{"type":)"
-                            R"("urn:ietf:params:acme:error:caa","detail":"CAA forbids","identifier":{"type":"dns","value":"a.example.com"}}]})",
-                            "120"),
+            problemResponse(
+                403,
+                R"({"type":"urn:ietf:params:acme:error:rejectedIdentifier","detail":"Error creating new order",)"
+                R"("status":403,"instance":"https://ca.test/docs","subproblems":[{"type":)"
+                R"("urn:ietf:params:acme:error:caa","detail":"CAA forbids","identifier":{"type":"dns","value":"a.example.com"}}]})",
+                "120"),
             kNow);
         CPPUNIT_ASSERT(p.has_value());
         CPPUNIT_ASSERT_EQUAL(std::string("rejectedIdentifier"), p->shortType());
@@ -89,7 +93,8 @@ public:
         html.contentType = "text/html";
         CPPUNIT_ASSERT(!Problem::fromResponse(html, kNow));
         // A problem without a type member still counts when so labelled.
-        const auto blank = Problem::fromResponse(problemResponse(500, R"({"detail":"oops"})"), kNow);
+        const auto blank =
+            Problem::fromResponse(problemResponse(500, R"({"detail":"oops"})"), kNow);
         CPPUNIT_ASSERT(blank);
         CPPUNIT_ASSERT_EQUAL(std::string("about:blank"), blank->type);
         CPPUNIT_ASSERT_EQUAL(500, blank->status);
@@ -109,7 +114,8 @@ public:
     }
 
     void connectionNamesThePorts() {
-        const std::string text = explainProblem(problem("connection", "dial tcp: connection refused"), context("http-01"));
+        const std::string text = explainProblem(
+            problem("connection", "dial tcp: connection refused"), context("http-01"));
         ASSERT_HAS(text, "could not connect to rport.example.com for the http-01 challenge");
         ASSERT_HAS(text, "connection refused");
         ASSERT_HAS(text, "port 80 of rport.example.com");
@@ -119,34 +125,39 @@ public:
     }
 
     void tlsAlpnNamesPort443() {
-        const std::string text = explainProblem(problem("tls", "remote error: tls: no application protocol"),
-                                                context("tls-alpn-01"));
+        const std::string text = explainProblem(
+            problem("tls", "remote error: tls: no application protocol"), context("tls-alpn-01"));
         ASSERT_HAS(text, "TLS connection the CA made to rport.example.com failed");
         ASSERT_HAS(text, "port 443 must reach rportd's API listener");
         ASSERT_LACKS(text, "port 80");
     }
 
     void unauthorizedChallenge() {
-        const std::string text = explainProblem(problem("unauthorized", "The key authorization file does not match"),
-                                                context("http-01"));
+        const std::string text =
+            explainProblem(problem("unauthorized", "The key authorization file does not match"),
+                           context("http-01"));
         ASSERT_HAS(text, "did not receive the expected http-01 answer");
         ASSERT_HAS(text, "another server may be answering");
         ASSERT_HAS(text, "port 80 must reach");
-        ASSERT_HAS(explainProblem(problem("incorrectResponse"), context("http-01")), "answer was wrong");
+        ASSERT_HAS(explainProblem(problem("incorrectResponse"), context("http-01")),
+                   "answer was wrong");
         // Outside a validation it is about the request, not a port.
         ASSERT_LACKS(explainProblem(problem("unauthorized"), context()), "port 80");
     }
 
     void dnsCaaAndRejectedIdentifier() {
-        ASSERT_HAS(explainProblem(problem("dns", "NXDOMAIN"), context("http-01")), "A or AAAA record");
+        ASSERT_HAS(explainProblem(problem("dns", "NXDOMAIN"), context("http-01")),
+                   "A or AAAA record");
         const std::string caa = explainProblem(problem("caa"), context());
         ASSERT_HAS(caa, "CAA record");
         ASSERT_HAS(caa, "letsencrypt.org");
-        ASSERT_HAS(explainProblem(problem("rejectedIdentifier"), context()), "will not issue a certificate for rport.example.com");
+        ASSERT_HAS(explainProblem(problem("rejectedIdentifier"), context()),
+                   "will not issue a certificate for rport.example.com");
     }
 
     void externalAccountRequired() {
-        ASSERT_HAS(explainProblem(problem("externalAccountRequired"), context()), "set [acme] eab_kid and eab_hmac_key");
+        ASSERT_HAS(explainProblem(problem("externalAccountRequired"), context()),
+                   "set [acme] eab_kid and eab_hmac_key");
     }
 
     void userActionAndContact() {
@@ -170,7 +181,8 @@ public:
     }
 
     void networkTextIsEscaped() {
-        const std::string text = explainProblem(problem("malformed", "bad\nINFO forged line\x1b[31m"), context());
+        const std::string text =
+            explainProblem(problem("malformed", "bad\nINFO forged line\x1b[31m"), context());
         ASSERT_LACKS(text, "\n");
         ASSERT_LACKS(text, "\x1b");
         ASSERT_HAS(text, "bad\\x0aINFO forged line\\x1b[31m");

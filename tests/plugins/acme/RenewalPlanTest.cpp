@@ -86,8 +86,10 @@ public:
         CPPUNIT_ASSERT(w);
         CPPUNIT_ASSERT_EQUAL(int64_t(1735790400), w->start);
         CPPUNIT_ASSERT_EQUAL(int64_t(1735790400 + 86400), w->end);
-        CPPUNIT_ASSERT(!parseRenewalInfo(R"({"suggestedWindow":{"start":"2025-01-03T04:00:00Z","end":"2025-01-02T04:00:00Z"}})"));
-        CPPUNIT_ASSERT(!parseRenewalInfo(R"({"suggestedWindow":{"start":"2025-01-02T04:00:00Z"}})"));
+        CPPUNIT_ASSERT(!parseRenewalInfo(
+            R"({"suggestedWindow":{"start":"2025-01-03T04:00:00Z","end":"2025-01-02T04:00:00Z"}})"));
+        CPPUNIT_ASSERT(
+            !parseRenewalInfo(R"({"suggestedWindow":{"start":"2025-01-02T04:00:00Z"}})"));
         CPPUNIT_ASSERT(!parseRenewalInfo(R"({})"));
         CPPUNIT_ASSERT(!parseRenewalInfo("not json"));
     }
@@ -107,16 +109,20 @@ public:
         // and serial 0x87654321 (DER content 00 87 65 43 21) give this id.
         const std::string aki = bytes({0x69, 0x88, 0x5B, 0x6B, 0x87, 0x46, 0x40, 0x41, 0xE1, 0xB3,
                                        0x7B, 0x84, 0x7B, 0xA0, 0xAE, 0x2C, 0xDE, 0x01, 0xC8, 0xD4});
-        const auto pair = rport::test::acme::selfSigned("ari.example.com", 0, 86400, false, aki, "87654321");
+        const auto pair =
+            rport::test::acme::selfSigned("ari.example.com", 0, 86400, false, aki, "87654321");
         const CertificateInfo info = inspectChain(pair.chainPem);
         CPPUNIT_ASSERT_EQUAL(bytes({0x00, 0x87, 0x65, 0x43, 0x21}), info.serialBytes);
         CPPUNIT_ASSERT_EQUAL(std::string("87654321"), info.serialHex);
-        CPPUNIT_ASSERT_EQUAL(std::string("aYhba4dGQEHhs3uEe6CuLN4ByNQ.AIdlQyE"), ariCertificateId(info));
+        CPPUNIT_ASSERT_EQUAL(std::string("aYhba4dGQEHhs3uEe6CuLN4ByNQ.AIdlQyE"),
+                             ariCertificateId(info));
     }
 
     void ariIdOfASmallSerialAndWithoutAki() {
-        const auto small = rport::test::acme::selfSigned("a.example.com", 0, 86400, false, "\x01\x02", "12345678");
-        CPPUNIT_ASSERT_EQUAL(std::string("AQI.EjRWeA"), ariCertificateId(inspectChain(small.chainPem)));
+        const auto small =
+            rport::test::acme::selfSigned("a.example.com", 0, 86400, false, "\x01\x02", "12345678");
+        CPPUNIT_ASSERT_EQUAL(std::string("AQI.EjRWeA"),
+                             ariCertificateId(inspectChain(small.chainPem)));
         const auto none = rport::test::acme::selfSigned("a.example.com", 0, 86400);
         CPPUNIT_ASSERT_EQUAL(std::string(""), ariCertificateId(inspectChain(none.chainPem)));
     }

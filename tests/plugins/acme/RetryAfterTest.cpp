@@ -39,9 +39,11 @@ public:
         CPPUNIT_ASSERT_EQUAL(kExampleDate, *parseHttpDate("Sun, 06 Nov 1994 08:49:37 GMT"));
         CPPUNIT_ASSERT_EQUAL(kExampleDate, *parseHttpDate("Sunday, 06-Nov-94 08:49:37 GMT"));
         CPPUNIT_ASSERT_EQUAL(kExampleDate, *parseHttpDate("Sun Nov  6 08:49:37 1994"));
-        CPPUNIT_ASSERT_EQUAL(int64_t(30), *parseRetryAfter("Sun, 06 Nov 1994 08:49:37 GMT", kExampleDate - 30));
+        CPPUNIT_ASSERT_EQUAL(int64_t(30),
+                             *parseRetryAfter("Sun, 06 Nov 1994 08:49:37 GMT", kExampleDate - 30));
         // A date in the past means "now".
-        CPPUNIT_ASSERT_EQUAL(int64_t(0), *parseRetryAfter("Sun, 06 Nov 1994 08:49:37 GMT", kExampleDate + 30));
+        CPPUNIT_ASSERT_EQUAL(int64_t(0),
+                             *parseRetryAfter("Sun, 06 Nov 1994 08:49:37 GMT", kExampleDate + 30));
     }
 
     void notUnderstood() {
@@ -76,9 +78,9 @@ public:
         CPPUNIT_ASSERT_EQUAL(int64_t(0), *parseDuration("0"));
         CPPUNIT_ASSERT_EQUAL(int64_t(90500), *parseDuration("1m30s500ms"));
         CPPUNIT_ASSERT(!parseDuration(""));
-        CPPUNIT_ASSERT(!parseDuration("5"));     // no unit
-        CPPUNIT_ASSERT(!parseDuration("1d"));    // Go has no days
-        CPPUNIT_ASSERT(!parseDuration("-1s"));   // negative
+        CPPUNIT_ASSERT(!parseDuration("5"));    // no unit
+        CPPUNIT_ASSERT(!parseDuration("1d"));   // Go has no days
+        CPPUNIT_ASSERT(!parseDuration("-1s"));  // negative
         CPPUNIT_ASSERT(!parseDuration("1 s"));
         CPPUNIT_ASSERT(!parseDuration("s"));
     }

@@ -2,7 +2,6 @@
 // dNSName, and the critical acmeIdentifier extension holding the DER OCTET
 // STRING of SHA-256(key authorization).
 #include <cppunit/extensions/HelperMacros.h>
-
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 #include <openssl/x509v3.h>
@@ -51,7 +50,8 @@ class TlsAlpnCertificateTest : public CppUnit::TestFixture {
 
 public:
     void acmeIdentifierIsCriticalAndHoldsTheDigest() {
-        const std::string keyAuthorization = "evaGxfADs6pSRb2LAv9IZf17Dt3juxGJ-PCt92wr-oA.thumbprint";
+        const std::string keyAuthorization =
+            "evaGxfADs6pSRb2LAv9IZf17Dt3juxGJ-PCt92wr-oA.thumbprint";
         const auto c = makeTlsAlpnCertificate("alpn.example.com", keyAuthorization);
         Parsed p;
         parse(c, p);
@@ -66,18 +66,22 @@ public:
                               static_cast<size_t>(ASN1_STRING_length(value)));
         CPPUNIT_ASSERT_EQUAL(std::string("\x04\x20", 2) + sha256Of(keyAuthorization), der);
         // Exactly once.
-        CPPUNIT_ASSERT_EQUAL(-1, X509_get_ext_by_OBJ(p.cert, X509_EXTENSION_get_object(ext), index));
+        CPPUNIT_ASSERT_EQUAL(-1,
+                             X509_get_ext_by_OBJ(p.cert, X509_EXTENSION_get_object(ext), index));
     }
 
     void oneDnsNameAndSelfSigned() {
         const auto c = makeTlsAlpnCertificate("alpn.example.com", "t.k");
-        CPPUNIT_ASSERT(rport::test::acme::leafDnsNames(c.certPem) == std::vector<std::string>{"alpn.example.com"});
-        CPPUNIT_ASSERT_EQUAL(std::string("EC prime256v1"), rport::test::acme::keyDescription(c.keyPem));
+        CPPUNIT_ASSERT(rport::test::acme::leafDnsNames(c.certPem) ==
+                       std::vector<std::string>{"alpn.example.com"});
+        CPPUNIT_ASSERT_EQUAL(std::string("EC prime256v1"),
+                             rport::test::acme::keyDescription(c.keyPem));
         Parsed p;
         parse(c, p);
         CPPUNIT_ASSERT_EQUAL(1, X509_check_private_key(p.cert, p.key));
         CPPUNIT_ASSERT_EQUAL(1, X509_verify(p.cert, p.key));
-        CPPUNIT_ASSERT_EQUAL(0, X509_NAME_cmp(X509_get_subject_name(p.cert), X509_get_issuer_name(p.cert)));
+        CPPUNIT_ASSERT_EQUAL(
+            0, X509_NAME_cmp(X509_get_subject_name(p.cert), X509_get_issuer_name(p.cert)));
         CPPUNIT_ASSERT(X509_cmp_current_time(X509_get0_notBefore(p.cert)) < 0);
         CPPUNIT_ASSERT(X509_cmp_current_time(X509_get0_notAfter(p.cert)) > 0);
     }
