@@ -230,6 +230,15 @@ bool PebbleServer::tryStart(std::string& error) {
                             "-tlsalpn01", "", "-management", loopback(_dnsManagementPort)},
                            d + "/challtestsrv.log");
 
+    std::string macKeys;
+    if (!_options.externalAccountMacKeys.empty()) {
+        macKeys = "    \"externalAccountMACKeys\": {";
+        for (size_t i = 0; i < _options.externalAccountMacKeys.size(); ++i)
+            macKeys += std::string(i ? ", " : "") + "\"" +
+                       _options.externalAccountMacKeys[i].first + "\": \"" +
+                       _options.externalAccountMacKeys[i].second + "\"";
+        macKeys += "},\n";
+    }
     const std::string config =
         _dir.write("pebble-config.json",
                    "{\n  \"pebble\": {\n"
@@ -251,8 +260,13 @@ bool PebbleServer::tryStart(std::string& error) {
                        "    \"tlsPort\": " +
                        std::to_string(_options.tlsPort) +
                        ",\n"
-                       "    \"ocspResponderURL\": \"\",\n"
-                       "    \"externalAccountBindingRequired\": false\n  }\n}\n");
+                       "    \"ocspResponderURL\": \"\",\n" +
+                       (_options.certificateValiditySeconds > 0
+                            ? "    \"certificateValidityPeriod\": " +
+                                  std::to_string(_options.certificateValiditySeconds) + ",\n"
+                            : std::string()) +
+                       macKeys + "    \"externalAccountBindingRequired\": " +
+                       (_options.externalAccountBindingRequired ? "true" : "false") + "\n  }\n}\n");
 
     auto deadline = Clock::now() + std::chrono::milliseconds(_options.startTimeoutMs);
     int code = 0;
@@ -270,8 +284,9 @@ bool PebbleServer::tryStart(std::string& error) {
         std::this_thread::sleep_for(std::chrono::milliseconds(10));
     }
 
-    EnvVars env{
-        {"PEBBLE_VA_NOSLEEP", "1"}, {"PEBBLE_WFE_NONCEREJECT", "0"}, {"PEBBLE_AUTHZREUSE", "0"}};
+    EnvVars env{{"PEBBLE_VA_NOSLEEP", "1"},
+                {"PEBBLE_WFE_NONCEREJECT", std::to_string(_options.nonceRejectPercent)},
+                {"PEBBLE_AUTHZREUSE", "0"}};
     if (_options.vaAlwaysValid) env.emplace_back("PEBBLE_VA_ALWAYS_VALID", "1");
     if (_options.chainLength > 0)
         env.emplace_back("PEBBLE_CHAIN_LENGTH", std::to_string(_options.chainLength));

@@ -22,6 +22,8 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "TempDir.h"
 
@@ -37,6 +39,16 @@ struct PebbleOptions {
     bool vaAlwaysValid = false;
     // PEBBLE_CHAIN_LENGTH when > 0 (pebble's default: root + 1 intermediate).
     int chainLength = 0;
+    // PEBBLE_WFE_NONCEREJECT: the percentage of good nonces pebble refuses
+    // with badNonce (pebble's own default is 5; 0 here so that tests which
+    // do not care see no retries).
+    int nonceRejectPercent = 0;
+    // certificateValidityPeriod in seconds; 0: pebble's default (5 years).
+    uint64_t certificateValiditySeconds = 0;
+    // externalAccountBindingRequired, and the key ids with their base64url
+    // HMAC keys that pebble accepts.
+    bool externalAccountBindingRequired = false;
+    std::vector<std::pair<std::string, std::string>> externalAccountMacKeys;
     // Give up (and throw with the logs) when /dir does not answer by then.
     int startTimeoutMs = 30000;
 };
