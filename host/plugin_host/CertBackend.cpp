@@ -40,6 +40,10 @@ std::pair<std::string, int64_t> CertBackend::lastLoggedError() const {
     return const_cast<BackendBinding&>(_binding).context().lastError();
 }
 
+std::vector<sdk::ProviderStatus> CertBackend::providerStatuses() const {
+    return const_cast<BackendBinding&>(_binding).context().statuses();
+}
+
 void CertBackend::onCertChanged(std::function<void()> handler) {
     _binding.context().setCertChangedHandler(std::move(handler));
 }

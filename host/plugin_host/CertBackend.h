@@ -9,6 +9,8 @@
 #include <rport/types.hpp>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "plugin_host/BackendBinding.h"
 #include "plugin_host/Settings.h"
@@ -42,6 +44,11 @@ public:
 
     // The provider's last error-level log line and its time (Unix seconds; 0: none).
     std::pair<std::string, int64_t> lastLoggedError() const;
+
+    // What the provider last reported through status_report (ABI 1.1), one
+    // entry per name, sorted by name; empty for a provider that never
+    // reports. Strings are the plugin's own text, bounded but not escaped.
+    std::vector<rport::sdk::ProviderStatus> providerStatuses() const;
 
 private:
     BackendBinding _binding;

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cstddef>
 #include <cstring>
 #include <rport/password.hpp>
 #include <rport/types.hpp>
@@ -159,8 +160,9 @@ int32_t http01WithdrawService(rport_host_ctx* ctx, rport_str token) {
     }
 }
 
-int32_t timerStartService(rport_host_ctx* ctx, uint32_t delayMs, uint32_t periodMs,
-                          rport_timer_fn fire, void* arg, uint64_t* id) {
+// Both timer_start and timer_start64 end here.
+int32_t startTimer(rport_host_ctx* ctx, TimerService::Milliseconds delay,
+                   TimerService::Milliseconds period, rport_timer_fn fire, void* arg, uint64_t* id) {
     try {
         InstanceContext* instance = context(ctx);
         if (!instance || !fire || !id) return RPORT_E_INVALID;
@@ -169,14 +171,19 @@ int32_t timerStartService(rport_host_ctx* ctx, uint32_t delayMs, uint32_t period
             PluginAttribution attribution(plugin);
             fire(arg);
         };
-        std::optional<uint64_t> started = instance->startTimer(
-            std::chrono::milliseconds(delayMs), std::chrono::milliseconds(periodMs), callback);
+        std::optional<uint64_t> started = instance->startTimer(delay, period, callback);
         if (!started) return RPORT_E_UNAVAILABLE;
         *id = *started;
         return RPORT_OK;
     } catch (...) {
         return RPORT_E_INTERNAL;
     }
+}
+
+int32_t timerStartService(rport_host_ctx* ctx, uint32_t delayMs, uint32_t periodMs,
+                          rport_timer_fn fire, void* arg, uint64_t* id) {
+    return startTimer(ctx, std::chrono::milliseconds(delayMs), std::chrono::milliseconds(periodMs),
+                      fire, arg, id);
 }
 
 int32_t timerCancelService(rport_host_ctx* ctx, uint64_t id) {
@@ -189,12 +196,94 @@ int32_t timerCancelService(rport_host_ctx* ctx, uint64_t id) {
     }
 }
 
-rport_host_v1 makeTable() noexcept {
+// ---- ABI 1.1 ---------------------------------------------------------------------
+
+int32_t tlsAlpn01PublishService(rport_host_ctx* ctx, rport_str name, rport_str certPem,
+                                rport_str keyPem) {
+    try {
+        InstanceContext* instance = context(ctx);
+        if (!instance) return RPORT_E_INVALID;
+        return instance->publishTlsAlpn01(view(name), view(certPem), view(keyPem));
+    } catch (...) {
+        return RPORT_E_INTERNAL;
+    }
+}
+
+int32_t tlsAlpn01WithdrawService(rport_host_ctx* ctx, rport_str name) {
+    try {
+        InstanceContext* instance = context(ctx);
+        if (!instance || !TlsAlpn01Challenges::isValidName(view(name))) return RPORT_E_INVALID;
+        return instance->withdrawTlsAlpn01(view(name)) ? RPORT_OK : RPORT_E_NOT_FOUND;
+    } catch (...) {
+        return RPORT_E_INTERNAL;
+    }
+}
+
+// Status texts end up in /status and the log; 2 KB is far more than a
+// sentence needs. Cut at a character boundary so the UTF-8 stays whole.
+constexpr size_t kMaxStatusText = 2048;
+
+std::string boundedText(rport_str text) {
+    if (!text.ptr) return {};
+    size_t length = text.len;
+    if (length > kMaxStatusText) {
+        length = kMaxStatusText;
+        while (length > 0 && (static_cast<unsigned char>(text.ptr[length]) & 0xC0) == 0x80)
+            --length;
+    }
+    return std::string(text.ptr, length);
+}
+
+// Reads only what the plugin's struct_size covers: a shorter struct from a
+// plugin of another minor leaves the rest empty.
+rport::sdk::ProviderStatus statusFrom(const rport_provider_status* s) {
+    rport::sdk::ProviderStatus out;
+    if (RPORT_HAS_MEMBER(s, rport_provider_status, name)) out.name = boundedText(s->name);
+    if (RPORT_HAS_MEMBER(s, rport_provider_status, state)) out.state = boundedText(s->state);
+    if (RPORT_HAS_MEMBER(s, rport_provider_status, detail)) out.detail = boundedText(s->detail);
+    if (RPORT_HAS_MEMBER(s, rport_provider_status, last_error))
+        out.lastError = boundedText(s->last_error);
+    if (RPORT_HAS_MEMBER(s, rport_provider_status, last_error_at))
+        out.lastErrorAt = s->last_error_at;
+    if (RPORT_HAS_MEMBER(s, rport_provider_status, next_attempt))
+        out.nextAttempt = s->next_attempt;
+    if (RPORT_HAS_MEMBER(s, rport_provider_status, not_after)) out.notAfter = s->not_after;
+    return out;
+}
+
+void statusReportService(rport_host_ctx* ctx, const rport_provider_status* status) {
+    try {
+        InstanceContext* instance = context(ctx);
+        if (!instance || !status) return;
+        instance->reportStatus(statusFrom(status));
+    } catch (...) {
+    }
+}
+
+rport_str stateDirService(rport_host_ctx* ctx) {
+    try {
+        InstanceContext* instance = context(ctx);
+        const std::string* dir = instance ? instance->stateDir() : nullptr;
+        return dir ? str(*dir) : rport_str{nullptr, 0};
+    } catch (...) {
+        return rport_str{nullptr, 0};
+    }
+}
+
+int32_t timerStart64Service(rport_host_ctx* ctx, uint64_t delayMs, uint64_t periodMs,
+                            rport_timer_fn fire, void* arg, uint64_t* id) {
+    return startTimer(ctx, TimerService::delayFromUnsigned(delayMs),
+                      TimerService::delayFromUnsigned(periodMs), fire, arg, id);
+}
+
+// The 1.0 table: exactly what a 1.0 rportd handed out, so its struct_size
+// ends where the 1.1 slots begin.
+rport_host_v1 makeTable1_0() noexcept {
     rport_host_v1 t;
     std::memset(&t, 0, sizeof t);
-    t.struct_size = sizeof t;
+    t.struct_size = static_cast<uint32_t>(offsetof(rport_host_v1, tls_alpn01_publish));
     t.abi_major = RPORT_ABI_MAJOR;
-    t.abi_minor = RPORT_ABI_MINOR;
+    t.abi_minor = 0;
     t.log = &logService;
     t.config_get = &configGetService;
     t.config_keys = &configKeysService;
@@ -211,6 +300,18 @@ rport_host_v1 makeTable() noexcept {
     return t;
 }
 
+rport_host_v1 makeTable() noexcept {
+    rport_host_v1 t = makeTable1_0();
+    t.struct_size = sizeof t;
+    t.abi_minor = RPORT_ABI_MINOR;
+    t.tls_alpn01_publish = &tlsAlpn01PublishService;
+    t.tls_alpn01_withdraw = &tlsAlpn01WithdrawService;
+    t.status_report = &statusReportService;
+    t.state_dir = &stateDirService;
+    t.timer_start64 = &timerStart64Service;
+    return t;
+}
+
 }  // namespace
 
 HostServices::HostServices(HostOptions options) : _options(std::move(options)) {
@@ -219,11 +320,16 @@ HostServices::HostServices(HostOptions options) : _options(std::move(options)) {
 
 HostServices::~HostServices() = default;
 
-const rport_host_v1* HostServices::table() noexcept {
+uint32_t HostServices::offeredAbiMinor() const noexcept {
+    return std::min<uint32_t>(_options.offeredAbiMinor, RPORT_ABI_MINOR);
+}
+
+const rport_host_v1* HostServices::table() const noexcept {
     // Function-local, so a plugin loaded from another static initialiser
-    // still finds it filled in.
-    static const rport_host_v1 table = makeTable();
-    return &table;
+    // still finds them filled in.
+    static const rport_host_v1 table1_0 = makeTable1_0();
+    static const rport_host_v1 current = makeTable();
+    return offeredAbiMinor() == 0 ? &table1_0 : &current;
 }
 
 unsigned HostServices::bcryptCost() noexcept { return gBcryptCost.load(); }

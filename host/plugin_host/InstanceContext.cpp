@@ -7,6 +7,7 @@
 #include <exception>
 
 #include "plugin_host/HostServices.h"
+#include "plugin_host/StateDirectory.h"
 
 namespace rportd::plugin_host {
 
@@ -78,6 +79,65 @@ bool InstanceContext::publishHttp01(std::string_view token, std::string_view key
     return _services.http01Tokens().publish(token, keyAuthorization, this);
 }
 
+int32_t InstanceContext::publishTlsAlpn01(std::string_view name, std::string_view certPem,
+                                          std::string_view keyPem) {
+    std::lock_guard<std::mutex> lock(_lifecycleMutex);
+    if (_closed) return RPORT_E_UNAVAILABLE;
+    switch (_services.tlsAlpn01Challenges().publish(name, certPem, keyPem, this)) {
+        case TlsAlpn01Challenges::PublishResult::Published:
+            return RPORT_OK;
+        case TlsAlpn01Challenges::PublishResult::NoListener:
+            return RPORT_E_UNSUPPORTED;
+        case TlsAlpn01Challenges::PublishResult::Invalid:
+            break;
+    }
+    return RPORT_E_INVALID;
+}
+
+bool InstanceContext::withdrawTlsAlpn01(std::string_view name) {
+    return _services.tlsAlpn01Challenges().withdraw(name, this);
+}
+
+void InstanceContext::reportStatus(rport::sdk::ProviderStatus status) {
+    std::lock_guard<std::mutex> lock(_statusMutex);
+    auto it = _statuses.find(status.name);
+    if (it != _statuses.end()) {
+        it->second = std::move(status);
+        return;
+    }
+    if (_statuses.size() >= kMaxStatusNames) {
+        if (!_statusesOverflowed)
+            _logger.warning("%s: status reports for more than %z names; further names ignored",
+                            label(), kMaxStatusNames);
+        _statusesOverflowed = true;
+        return;
+    }
+    std::string name = status.name;
+    _statuses.emplace(std::move(name), std::move(status));
+}
+
+std::vector<rport::sdk::ProviderStatus> InstanceContext::statuses() const {
+    std::lock_guard<std::mutex> lock(_statusMutex);
+    std::vector<rport::sdk::ProviderStatus> out;
+    out.reserve(_statuses.size());
+    for (const auto& entry : _statuses) out.push_back(entry.second);
+    return out;
+}
+
+const std::string* InstanceContext::stateDir() {
+    std::lock_guard<std::mutex> lock(_stateDirMutex);
+    if (_stateDir) return &*_stateDir;
+    // Not cached on failure: the operator may fix the path, and the next
+    // call then succeeds.
+    std::string why;
+    _stateDir = prepareStateDirectory(_dataDir, _identity.backendName, why);
+    if (!_stateDir) {
+        _logger.error("%s: no state directory: %s", label(), why);
+        return nullptr;
+    }
+    return &*_stateDir;
+}
+
 void InstanceContext::close() {
     {
         std::lock_guard<std::mutex> lock(_lifecycleMutex);
@@ -88,6 +148,7 @@ void InstanceContext::close() {
     // callback may be trying to start a timer.
     _services.timers().cancelAll(this);
     _services.http01Tokens().withdrawAll(this);
+    _services.tlsAlpn01Challenges().withdrawAll(this);
 }
 
 bool InstanceContext::closed() const {

@@ -8,11 +8,14 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <mutex>
 #include <optional>
+#include <rport/types.hpp>
 #include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 #include "plugin_host/Settings.h"
 
@@ -78,17 +81,37 @@ public:
     void setCertChangedHandler(std::function<void()> handler);
     void notifyCertChanged();
 
-    // Timers and HTTP-01 tokens owned by this instance. Both refuse (nullopt,
-    // false) once the context is closed, so nothing outlives the instance.
+    // Timers, HTTP-01 tokens and TLS-ALPN-01 challenges owned by this
+    // instance. They refuse (nullopt, false, RPORT_E_UNAVAILABLE) once the
+    // context is closed, so nothing outlives the instance.
     std::optional<uint64_t> startTimer(std::chrono::milliseconds delay,
                                        std::chrono::milliseconds period,
                                        std::function<void()> fire);
     bool cancelTimer(uint64_t id);
     bool publishHttp01(std::string_view token, std::string_view keyAuthorization);
+    // RPORT_OK, RPORT_E_INVALID (malformed), RPORT_E_UNSUPPORTED (no TLS
+    // listener to answer it) or RPORT_E_UNAVAILABLE (closed).
+    int32_t publishTlsAlpn01(std::string_view name, std::string_view certPem,
+                             std::string_view keyPem);
+    // False when this instance has no challenge published for the name.
+    bool withdrawTlsAlpn01(std::string_view name);
+
+    // The latest status per name (status_report), sorted by name. A provider
+    // reports a handful of names; past kMaxStatusNames new names are dropped
+    // (with one warning) so a runaway plugin cannot grow the host's memory.
+    static constexpr size_t kMaxStatusNames = 100;
+    void reportStatus(rport::sdk::ProviderStatus status);
+    std::vector<rport::sdk::ProviderStatus> statuses() const;
+
+    // <data_dir>/<backend name>, prepared at the first call (StateDirectory.h)
+    // and the same string, at the same address, on every later call; null,
+    // with the reason logged, while it cannot be prepared.
+    const std::string* stateDir();
 
     // Before destroy(): cancels the instance's timers (waiting for a running
-    // callback), withdraws its HTTP-01 tokens and refuses new ones, so no host
-    // thread calls into the instance once destroy() starts.
+    // callback), withdraws its HTTP-01 tokens and TLS-ALPN-01 challenges and
+    // refuses new ones, so no host thread calls into the instance once
+    // destroy() starts.
     void close();
     bool closed() const;
 
@@ -107,6 +130,11 @@ private:
     bool _closed = false;
     std::mutex _handlerMutex;
     std::function<void()> _certChanged;
+    mutable std::mutex _statusMutex;
+    std::map<std::string, rport::sdk::ProviderStatus> _statuses;
+    bool _statusesOverflowed = false;
+    std::mutex _stateDirMutex;
+    std::optional<std::string> _stateDir;  // set once, then never changed: plugins hold views
 };
 
 }  // namespace rportd::plugin_host

@@ -123,7 +123,7 @@ void PluginRegistry::loadOne(const std::string& path, LoadReport& report) {
         return;
     }
 
-    PluginLoader loader(HostServices::table());
+    PluginLoader loader(_services.table());
     PluginLoadResult result = loader.load(path);
     if (!result.plugin) {
         recordFailure(path, result.refusal, report);

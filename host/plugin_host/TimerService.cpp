@@ -2,9 +2,16 @@
 
 #include <Poco/Logger.h>
 
+#include <algorithm>
 #include <exception>
 
 namespace rportd::plugin_host {
+
+TimerService::Milliseconds TimerService::delayFromUnsigned(uint64_t ms) noexcept {
+    return ms >= static_cast<uint64_t>(kLongestDelay.count())
+               ? kLongestDelay
+               : Milliseconds(static_cast<Milliseconds::rep>(ms));
+}
 
 TimerService::TimerService() : _thread([this] { run(); }) {}
 
@@ -19,6 +26,8 @@ TimerService::~TimerService() {
 
 uint64_t TimerService::start(const void* owner, Milliseconds delay, Milliseconds period,
                              Callback fire) {
+    delay = std::clamp(delay, Milliseconds::zero(), kLongestDelay);
+    period = std::clamp(period, Milliseconds::zero(), kLongestDelay);
     auto shared = std::make_shared<Callback>(std::move(fire));
     std::lock_guard<std::mutex> lock(_mutex);
     const uint64_t id = _nextId++;

@@ -26,15 +26,23 @@ public:
     using Callback = std::function<void()>;
     using Milliseconds = std::chrono::milliseconds;
 
+    // The longest delay or period start() honours; longer ones are cut to it.
+    // A century: nothing in a host's life waits longer, while steady_clock
+    // counts nanoseconds in 64 bits and would overflow within three.
+    static constexpr Milliseconds kLongestDelay = std::chrono::hours(24 * 365 * 100);
+    // A plugin's unsigned millisecond count (timer_start64 takes up to 2^64-1)
+    // as a delay for start(), cut to kLongestDelay instead of wrapping negative.
+    static Milliseconds delayFromUnsigned(uint64_t ms) noexcept;
+
     TimerService();
     // Stops the thread; timers still pending never fire.
     ~TimerService();
     TimerService(const TimerService&) = delete;
     TimerService& operator=(const TimerService&) = delete;
 
-    // Runs fire after delay, then every period (zero: once). owner groups the
-    // timers of one backend instance for cancel()/cancelAll(). Returns the
-    // timer's id, never 0.
+    // Runs fire after delay, then every period (zero: once); both are cut to
+    // 0..kLongestDelay. owner groups the timers of one backend instance for
+    // cancel()/cancelAll(). Returns the timer's id, never 0.
     uint64_t start(const void* owner, Milliseconds delay, Milliseconds period, Callback fire);
     // False when owner has no timer with that id (already fired once, or
     // cancelled, or someone else's).

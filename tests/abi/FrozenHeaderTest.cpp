@@ -1,6 +1,6 @@
-// The current plugin.h must keep the layout of the frozen v1.0 copy in
-// tests/abi/v1.0: both were measured by separate C translation units, each
-// compiled against one of the two headers.
+// The current plugin.h must keep the layout of every frozen copy in
+// tests/abi/v1.<minor>: each table was measured by a separate C translation
+// unit, compiled against one of the headers.
 #include <cppunit/extensions/HelperMacros.h>
 
 #include <vector>
@@ -13,7 +13,10 @@ using rport::test::layoutDifferences;
 class FrozenHeaderTest : public CppUnit::TestFixture {
     CPPUNIT_TEST_SUITE(FrozenHeaderTest);
     CPPUNIT_TEST(testFrozenHeaderIsVersion1_0);
+    CPPUNIT_TEST(testFrozenHeaderIsVersion1_1);
     CPPUNIT_TEST(testCurrentHeaderKeepsTheV1_0Layout);
+    CPPUNIT_TEST(testCurrentHeaderKeepsTheV1_1Layout);
+    CPPUNIT_TEST(testV1_1KeptTheV1_0Layout);
     CPPUNIT_TEST(testComparisonNoticesAMovedMember);
     CPPUNIT_TEST(testComparisonAllowsGrowthAtTheEnd);
     CPPUNIT_TEST(testComparisonNoticesChangedConstantsAndNames);
@@ -25,12 +28,24 @@ public:
         CPPUNIT_ASSERT_EQUAL(0, rport_frozen_v1_0_layout.abi_minor);
     }
 
+    void testFrozenHeaderIsVersion1_1() {
+        CPPUNIT_ASSERT_EQUAL(1, rport_frozen_v1_1_layout.abi_major);
+        CPPUNIT_ASSERT_EQUAL(1, rport_frozen_v1_1_layout.abi_minor);
+    }
+
     void testCurrentHeaderKeepsTheV1_0Layout() {
-        std::vector<std::string> differences =
-            layoutDifferences(rport_frozen_v1_0_layout, rport_current_layout);
-        std::string all;
-        for (const auto& d : differences) all += d + "\n";
-        CPPUNIT_ASSERT_MESSAGE(all, differences.empty());
+        assertKeeps(rport_frozen_v1_0_layout, rport_current_layout);
+    }
+
+    void testCurrentHeaderKeepsTheV1_1Layout() {
+        assertKeeps(rport_frozen_v1_1_layout, rport_current_layout);
+    }
+
+    // The frozen copies among themselves: 1.1 only added to 1.0.
+    void testV1_1KeptTheV1_0Layout() {
+        assertKeeps(rport_frozen_v1_0_layout, rport_frozen_v1_1_layout);
+        // And it measured more than 1.0 had: the 1.1 rows are really there.
+        CPPUNIT_ASSERT(rport_frozen_v1_1_layout.row_count > rport_frozen_v1_0_layout.row_count);
     }
 
     // The checks below prove the comparison can fail, on doctored copies.
@@ -49,9 +64,9 @@ public:
         CPPUNIT_ASSERT_EQUAL(
             std::string("rport_auth_v1.verify moved: offset 64 size 8 became offset 72 size 8"),
             differences[0]);
-        doctored.row_count -= 1;  // drops rport_plugin_v1.backend_count
-        CPPUNIT_ASSERT_EQUAL(std::string("rport_plugin_v1.backend_count disappeared"),
-                             layoutDifferences(rport_frozen_v1_0_layout, doctored).back());
+        doctored.row_count -= 1;  // drops the last row, the last member 1.1 added
+        CPPUNIT_ASSERT_EQUAL(std::string("rport_host_v1.timer_start64 disappeared"),
+                             layoutDifferences(rport_frozen_v1_1_layout, doctored).back());
     }
 
     void testComparisonAllowsGrowthAtTheEnd() {
@@ -60,16 +75,21 @@ public:
         for (auto& r : rows)
             if (!r.member && std::string(r.type) == "rport_host_v1")
                 r.size += 16;  // two new services
-        rows.push_back({"rport_host_v1", "future_service", 120, 8, 0});
+        rows.push_back({"rport_host_v1", "future_service", 160, 8, 0});
         rport_layout_table grown = rport_current_layout;
         grown.rows = rows.data();
         grown.row_count = rows.size();
-        grown.abi_minor = 1;
+        grown.abi_minor = 2;
         CPPUNIT_ASSERT(layoutDifferences(rport_frozen_v1_0_layout, grown).empty());
+        CPPUNIT_ASSERT(layoutDifferences(rport_frozen_v1_1_layout, grown).empty());
         for (auto& r : rows)
-            if (!r.member && std::string(r.type) == "rport_host_v1") r.size = 112;
-        CPPUNIT_ASSERT_EQUAL(std::string("rport_host_v1 shrank from 120"),
-                             layoutDifferences(rport_frozen_v1_0_layout, grown).at(0));
+            if (!r.member && std::string(r.type) == "rport_host_v1") r.size = 152;
+        CPPUNIT_ASSERT_EQUAL(std::string("rport_host_v1 shrank from 160"),
+                             layoutDifferences(rport_frozen_v1_1_layout, grown).at(0));
+        CPPUNIT_ASSERT(layoutDifferences(rport_frozen_v1_0_layout, grown).empty());
+        grown.abi_minor = 0;
+        CPPUNIT_ASSERT_EQUAL(std::string("ABI minor went backwards"),
+                             layoutDifferences(rport_frozen_v1_1_layout, grown).at(0));
     }
 
     void testComparisonNoticesChangedConstantsAndNames() {
@@ -89,6 +109,14 @@ public:
         CPPUNIT_ASSERT_EQUAL(std::string("RPORT_E_DENIED changed value"), differences[0]);
         CPPUNIT_ASSERT_EQUAL(std::string("\"cert-provider\" became \"certificate-provider\""),
                              differences[1]);
+    }
+
+private:
+    static void assertKeeps(const rport_layout_table& older, const rport_layout_table& newer) {
+        std::vector<std::string> differences = layoutDifferences(older, newer);
+        std::string all;
+        for (const auto& d : differences) all += d + "\n";
+        CPPUNIT_ASSERT_MESSAGE(all, differences.empty());
     }
 };
 

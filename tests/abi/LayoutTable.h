@@ -1,7 +1,7 @@
 /* One row per struct and per member of plugin.h, as a translation unit
  * computed it with offsetof/sizeof against the header it was compiled with.
- * Two such tables, one from the frozen v1.0 header and one from the current
- * header, are compared by FrozenHeaderTest. Plain C so both sides are C. */
+ * FrozenHeaderTest compares the table of each frozen header (tests/abi/v1.*)
+ * with the table of the current header. Plain C so both sides are C. */
 #ifndef RPORT_ABI_LAYOUT_TABLE_H
 #define RPORT_ABI_LAYOUT_TABLE_H
 
@@ -34,8 +34,10 @@ typedef struct rport_layout_table {
     int abi_major, abi_minor;
 } rport_layout_table;
 
-/* FrozenLayout.c: computed against tests/abi/v1.0/rport/plugin.h */
+/* FrozenLayoutV1_0.c: computed against tests/abi/v1.0/rport/plugin.h */
 extern const rport_layout_table rport_frozen_v1_0_layout;
+/* FrozenLayoutV1_1.c: computed against tests/abi/v1.1/rport/plugin.h */
+extern const rport_layout_table rport_frozen_v1_1_layout;
 /* CurrentLayout.c: computed against sdk/include/rport/plugin.h */
 extern const rport_layout_table rport_current_layout;
 

@@ -18,8 +18,6 @@ using namespace rportd::plugin_host;
 
 namespace {
 
-const rport_host_v1& api() { return *HostServices::table(); }
-
 std::unique_ptr<InstanceContext> makeContext(HostServices& services, Settings settings = {}) {
     return services.makeContext(
         InstanceIdentity{"memory", "/p/memory.so", RPORT_KIND_CLIENT_AUTH, "mem"},
@@ -66,6 +64,8 @@ public:
     }
     void tearDown() override { _services.reset(); }
 
+    const rport_host_v1& api() const { return *_services->table(); }
+
     void testTableIsComplete() {
         const rport_host_v1& t = api();
         CPPUNIT_ASSERT_EQUAL(uint32_t(sizeof(rport_host_v1)), t.struct_size);
@@ -75,6 +75,11 @@ public:
         CPPUNIT_ASSERT(t.secret_equal && t.password_hash && t.password_verify && t.cert_changed);
         CPPUNIT_ASSERT(t.http01_publish && t.http01_withdraw && t.timer_start && t.timer_cancel);
         CPPUNIT_ASSERT(RPORT_HAS(&t, rport_host_v1, timer_cancel));
+        CPPUNIT_ASSERT(RPORT_HAS(&t, rport_host_v1, tls_alpn01_publish));
+        CPPUNIT_ASSERT(RPORT_HAS(&t, rport_host_v1, tls_alpn01_withdraw));
+        CPPUNIT_ASSERT(RPORT_HAS(&t, rport_host_v1, status_report));
+        CPPUNIT_ASSERT(RPORT_HAS(&t, rport_host_v1, state_dir));
+        CPPUNIT_ASSERT(RPORT_HAS(&t, rport_host_v1, timer_start64));
     }
 
     void testConfigGet() {

@@ -48,7 +48,8 @@ public:
         CPPUNIT_ASSERT(report.loaded == std::vector<std::string>{file});
         CPPUNIT_ASSERT(log.errors().empty());
         CPPUNIT_ASSERT(log.contains("plugin " + file +
-                                    " loaded: good-c 0.9.0 (ABI 1.0), client-auth/c-static, "
+                                    " loaded: good-c 0.9.0 (ABI 1." +
+                                    std::to_string(RPORT_ABI_MINOR) + "), client-auth/c-static, "
                                     "cert-provider/c-cert"));
 
         auto info = registry.find(RPORT_KIND_CLIENT_AUTH, "c-static");
@@ -65,7 +66,7 @@ public:
         auto plugins = registry.list();
         CPPUNIT_ASSERT_EQUAL(size_t(1), plugins.size());
         CPPUNIT_ASSERT_EQUAL(std::string("good-c"), plugins[0].name);
-        CPPUNIT_ASSERT_EQUAL(uint32_t(0), plugins[0].abiMinor);
+        CPPUNIT_ASSERT_EQUAL(uint32_t(RPORT_ABI_MINOR), plugins[0].abiMinor);  // built with this SDK
         CPPUNIT_ASSERT(plugins[0].backends ==
                        (std::vector<std::pair<std::string, std::string>>{
                            {"client-auth", "c-static"}, {"cert-provider", "c-cert"}}));

@@ -40,6 +40,9 @@ class TimerServiceTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(testCancelAllWaitsForRunningCallback);
     CPPUNIT_TEST(testThrowingCallbackKeepsThreadAlive);
     CPPUNIT_TEST(testDestructionWithPendingTimers);
+    CPPUNIT_TEST(testUnsignedDelaysAreCutNotWrapped);
+    CPPUNIT_TEST(testDelaysOfCenturiesDoNotOverflow);
+    CPPUNIT_TEST(testNegativeDelayFiresAtOnce);
     CPPUNIT_TEST_SUITE_END();
 
 public:
@@ -187,6 +190,40 @@ public:
             timers.start(&kOwnerA, milliseconds(10000), milliseconds(0), [&] { ++count; });
         }
         CPPUNIT_ASSERT_EQUAL(0, count.load());
+    }
+
+    void testUnsignedDelaysAreCutNotWrapped() {
+        const uint64_t twoTo33 = uint64_t(1) << 33;
+        CPPUNIT_ASSERT_EQUAL(int64_t(twoTo33), int64_t(TimerService::delayFromUnsigned(twoTo33).count()));
+        CPPUNIT_ASSERT(TimerService::delayFromUnsigned(0) == milliseconds(0));
+        // 2^64-1 would be -1 as a signed count.
+        CPPUNIT_ASSERT(TimerService::delayFromUnsigned(UINT64_MAX) == TimerService::kLongestDelay);
+        CPPUNIT_ASSERT(TimerService::delayFromUnsigned(uint64_t(INT64_MAX) + 1) ==
+                       TimerService::kLongestDelay);
+    }
+
+    // milliseconds::max() is 292 million years; steady_clock's nanoseconds
+    // hold 292 years. Unclamped, the due time would wrap into the past and
+    // the timer would fire at once.
+    void testDelaysOfCenturiesDoNotOverflow() {
+        TimerService timers;
+        std::atomic<int> late{0}, soon{0};
+        timers.start(&kOwnerA, milliseconds::max(), milliseconds::max(), [&] { ++late; });
+        timers.start(&kOwnerA, TimerService::kLongestDelay, milliseconds(0), [&] { ++late; });
+        timers.start(&kOwnerA, milliseconds(2), milliseconds(0), [&] { ++soon; });
+        CPPUNIT_ASSERT(eventually([&] { return soon.load() == 1; }));
+        std::this_thread::sleep_for(milliseconds(20));
+        CPPUNIT_ASSERT_EQUAL(0, late.load());
+        CPPUNIT_ASSERT_EQUAL(size_t(2), timers.pending());
+    }
+
+    void testNegativeDelayFiresAtOnce() {
+        TimerService timers;
+        std::atomic<int> count{0};
+        timers.start(&kOwnerA, milliseconds(-5000), milliseconds(-1), [&] { ++count; });
+        CPPUNIT_ASSERT(eventually([&] { return count.load() == 1; }));
+        // A negative period counts as zero: once.
+        CPPUNIT_ASSERT(eventually([&] { return timers.pending() == 0; }));
     }
 };
 

@@ -280,7 +280,7 @@ public:
         h->host.settings["inotify"] = "false";
         auto c = h->create("files");
         CPPUNIT_ASSERT_EQUAL(size_t(1), h->host.timers().size());
-        CPPUNIT_ASSERT_EQUAL(2000u, h->host.timers().begin()->second.periodMs);
+        CPPUNIT_ASSERT_EQUAL(uint64_t(2000), h->host.timers().begin()->second.periodMs);
         const Issued next = ca->issue("a.example");
         replaceByRename(key, next.keyPem);
         replaceByRename(cert, next.chainPem);

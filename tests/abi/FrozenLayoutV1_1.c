@@ -1,0 +1,5 @@
+/* The layout as the frozen v1.1 header defines it. This target's include
+ * path has tests/abi/v1.1 and not sdk/include, so <rport/plugin.h> below is
+ * the frozen copy. */
+#define RPORT_LAYOUT_TABLE_NAME rport_frozen_v1_1_layout
+#include "LayoutTableBody.inc"
