@@ -132,7 +132,8 @@ int RportdApp::main(const std::vector<std::string>&) {
 
     ServerRuntime runtime(std::move(cfg));
     try {
-        runtime.prepare(_createTables);
+        runtime.prepare(_createTables, _checkConfig ? ServerRuntime::Purpose::Check
+                                                      : ServerRuntime::Purpose::Serve);
         if (_createTables) {
             std::cout << "tables ready" << std::endl;
             return EXIT_OK;

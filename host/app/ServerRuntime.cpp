@@ -72,8 +72,9 @@ std::shared_ptr<plugin_host::AuthBackend> ServerRuntime::createAuth(
     return std::make_shared<plugin_host::AuthBackend>(*_registry, kind, sel.plugin, settings);
 }
 
-void ServerRuntime::prepare(bool createTables) {
+void ServerRuntime::prepare(bool createTables, Purpose purpose) {
     Poco::Logger& log = Poco::Logger::get("server");
+    _checkOnly = createTables || purpose == Purpose::Check;
     try {
         Poco::File(_cfg.server.data_dir).createDirectories();
     } catch (const Poco::Exception& e) {
@@ -105,6 +106,10 @@ void ServerRuntime::prepare(bool createTables) {
               report.failures.size());
 
     const auto& plugins = _cfg.plugins;
+    // Certificate providers that order certificates themselves may publish
+    // an HTTP-01 challenge as soon as they exist: the challenge port listens
+    // before them.
+    if (!_checkOnly && _cfg.server.acme_http_port > 0) startChallengeListener();
     // Before anything connects anywhere: a config that asks for HTTPS must
     // never end up serving the API over plain HTTP, so a certificate problem
     // stops the start here.
@@ -115,9 +120,16 @@ void ServerRuntime::prepare(bool createTables) {
             if (auto url = config::parseUrl(_cfg.api.base_url, error))
                 expectedHost = config::hostWithoutPort(url->host);
         }
-        _tlsStore = prepareTls(*plugins.api_cert, "api", expectedHost);
+        _tlsStore = makeTlsStore("API");
+        answerTlsAlpnChallenges();
+        addCertificateSource(*plugins.api_cert, "api", expectedHost, *_tlsStore);
+        _tlsStore->setDefaultSource("api");
     }
-    if (plugins.client_cert) _clientTlsStore = prepareTls(*plugins.client_cert, "clients", "");
+    if (plugins.tunnel_cert) prepareTunnelCertificate(*plugins.tunnel_cert);
+    if (plugins.client_cert) {
+        _clientTlsStore = makeTlsStore("client listener");
+        addCertificateSource(*plugins.client_cert, "clients", "", *_clientTlsStore);
+    }
     if (plugins.client_auth)
         _clientAuth.set(createAuth(RPORT_KIND_CLIENT_AUTH, *plugins.client_auth, createTables));
     if (!_cfg.api.address.empty() && plugins.api_auth) {
@@ -133,9 +145,6 @@ void ServerRuntime::prepare(bool createTables) {
             selected.emplace(RPORT_KIND_CERT_PROVIDER, c.provider);
     _registry->retainOnly(selected);
 
-    if (plugins.tunnel_cert)
-        log.warning("the tunnel proxy is not available in this rportd build yet; %s is ignored",
-                    plugins.tunnel_cert->origin);
     if (plugins.client_auth && plugins.client_auth->plugin == "static")
         log.warning(
             "client authentication uses a single static credential ([server] auth); every client "
@@ -143,19 +152,31 @@ void ServerRuntime::prepare(bool createTables) {
             "it and none can be revoked alone. Prefer auth_file or auth_table in production.");
 }
 
-std::unique_ptr<tls::CertificateStore> ServerRuntime::prepareTls(const config::PluginSelection& sel,
-                                                                 const std::string& source,
-                                                                 const std::string& expectedHost) {
-    if (!_registry->find(RPORT_KIND_CERT_PROVIDER, sel.plugin)) {
-        std::string why = "cert-provider plugin \"" + sel.plugin + "\" (selected by " + sel.origin +
-                          ") is not loaded; cert-provider plugins available: " +
-                          joined(_registry->names(RPORT_KIND_CERT_PROVIDER));
-        if (sel.plugin == "acme")
-            why +=
-                ". The built-in ACME client is not part of this build yet: use cert_file and "
-                "key_file, or certbot";
-        throw std::runtime_error(why);
+std::unique_ptr<tls::CertificateStore> ServerRuntime::makeTlsStore(const std::string& what) {
+    // Before OpenSSL initialises itself implicitly: no openssl.cnf (the TLS
+    // policy is ours, not the system's) and only the TLS error strings (the
+    // reasons a handshake fails), not libcrypto's whole table: 0.3 MB less.
+    OPENSSL_init_ssl(OPENSSL_INIT_NO_LOAD_CONFIG | OPENSSL_INIT_NO_LOAD_CRYPTO_STRINGS |
+                         OPENSSL_INIT_LOAD_SSL_STRINGS,
+                     nullptr);
+    tls::TlsPolicy policy;
+    policy.minVersion = _cfg.api.tls_min.empty() ? "1.2" : _cfg.api.tls_min;
+    try {
+        return std::make_unique<tls::CertificateStore>(policy);
+    } catch (const std::exception& e) {
+        throw std::runtime_error(what + ": TLS: " + e.what());
     }
+}
+
+void ServerRuntime::addCertificateSource(const config::PluginSelection& sel,
+                                         const std::string& source,
+                                         const std::string& expectedHost,
+                                         tls::CertificateStore& store) {
+    if (!_registry->find(RPORT_KIND_CERT_PROVIDER, sel.plugin))
+        throw std::runtime_error("cert-provider plugin \"" + sel.plugin + "\" (selected by " +
+                                 sel.origin +
+                                 ") is not loaded; cert-provider plugins available: " +
+                                 joined(_registry->names(RPORT_KIND_CERT_PROVIDER)));
     plugin_host::Settings settings = sel.settings;
     // What every certificate provider may want to know about the host;
     // explicit [plugin.NAME] settings win.
@@ -166,26 +187,75 @@ std::unique_ptr<tls::CertificateStore> ServerRuntime::prepareTls(const config::P
     };
     addDefault("acme_http_port", std::to_string(_cfg.server.acme_http_port));
     addDefault("challenge_webroot", config::challengeWebroot(_cfg.server));
-
-    // Before OpenSSL initialises itself implicitly: no openssl.cnf (the TLS
-    // policy is ours, not the system's) and only the TLS error strings (the
-    // reasons a handshake fails), not libcrypto's whole table: 0.3 MB less.
-    OPENSSL_init_ssl(OPENSSL_INIT_NO_LOAD_CONFIG | OPENSSL_INIT_NO_LOAD_CRYPTO_STRINGS |
-                         OPENSSL_INIT_LOAD_SSL_STRINGS,
-                     nullptr);
-    tls::TlsPolicy policy;
-    policy.minVersion = _cfg.api.tls_min.empty() ? "1.2" : _cfg.api.tls_min;
-    std::unique_ptr<tls::CertificateStore> store;
-    try {
-        store = std::make_unique<tls::CertificateStore>(policy);
-    } catch (const std::exception& e) {
-        throw std::runtime_error(std::string(source == "api" ? "API" : source) +
-                                 ": TLS: " + e.what());
-    }
+    // --check-config and --create-tables: read and check, order nothing.
+    if (_checkOnly) addDefault("check_only", "true");
     auto backend = std::make_shared<plugin_host::CertBackend>(*_registry, sel.plugin, settings);
     if (!_certSources) _certSources = std::make_unique<certs::CertificateSources>();
-    _certSources->add(source, std::move(backend), expectedHost, *store);
-    return store;
+    // A provider that orders its own certificates may have none yet: the
+    // listener starts anyway and refuses handshakes until the first one.
+    _certSources->add(source, std::move(backend), expectedHost, store,
+                      certs::CertificateSources::Waiting::Allowed);
+}
+
+void ServerRuntime::prepareTunnelCertificate(const config::PluginSelection& sel) {
+    Poco::Logger& log = Poco::Logger::get("server");
+    const std::string& host = _cfg.server.tunnel_host;
+    if (_tlsStore) {
+        addCertificateSource(sel, "tunnel", host, *_tlsStore);
+        log.information(
+            "this rportd has no tunnel proxy yet: the certificate for tunnel_host \"%s\" (%s) is "
+            "served on the API listener to clients that ask for that name",
+            host, sel.origin);
+        return;
+    }
+    _tunnelTlsStore = makeTlsStore("tunnel");
+    addCertificateSource(sel, "tunnel", host, *_tunnelTlsStore);
+    log.information(
+        "this rportd has no tunnel proxy yet and the API has no TLS: the certificate for "
+        "tunnel_host \"%s\" (%s) is kept up to date but not served",
+        host, sel.origin);
+}
+
+void ServerRuntime::answerTlsAlpnChallenges() {
+    tls::CertificateStore* store = _tlsStore.get();
+    _services->tlsAlpn01Challenges().setListener(
+        [this, store](const std::string& name, const std::string* certPem,
+                      const std::string* keyPem) {
+            Poco::Logger& log = Poco::Logger::get("acme");
+            if (!certPem || !keyPem) {
+                store->removeAcmeChallenge(name);
+                log.debug("TLS-ALPN-01 challenge for %s withdrawn", name);
+                return;
+            }
+            auto loaded = store->loadAcmeChallenge(*certPem, *keyPem);
+            if (!loaded.certificate) {
+                log.error("TLS-ALPN-01 challenge certificate for %s cannot be used: %s", name,
+                          loaded.error);
+                return;
+            }
+            store->setAcmeChallenge(name, loaded.certificate);
+            // The CA connects right after the provider answers the
+            // challenge: make sure the API accepts connections by then.
+            std::unique_lock<std::mutex> lock(_gateMutex);
+            if (!_gateOpen &&
+                !_gateOpened.wait_for(lock, std::chrono::seconds(30), [this] { return _gateOpen; }))
+                log.warning("TLS-ALPN-01 challenge for %s published, but the API is not listening yet",
+                            name);
+            else if (!_apiListening)
+                log.warning("TLS-ALPN-01 challenge for %s published, but the API is not listening",
+                            name);
+            else
+                log.debug("TLS-ALPN-01 challenge for %s published", name);
+        });
+}
+
+void ServerRuntime::openChallengeGate(bool apiListening) {
+    {
+        std::lock_guard<std::mutex> lock(_gateMutex);
+        _gateOpen = true;
+        _apiListening = apiListening;
+    }
+    _gateOpened.notify_all();
 }
 
 api::StatusInfo ServerRuntime::statusInfo() const {
@@ -222,6 +292,11 @@ api::StatusInfo ServerRuntime::statusInfo() const {
             out.lastReload = c.lastReload ? util::rfc3339Utc(c.lastReload) : "";
             out.lastError = c.lastError;
             out.lastErrorAt = c.lastErrorAt ? util::rfc3339Utc(c.lastErrorAt) : "";
+            out.name = c.expectedHost;
+            out.state = c.reported.state;
+            out.detail = c.reported.detail;
+            out.nextRenewal =
+                c.reported.nextAttempt ? util::rfc3339Utc(c.reported.nextAttempt) : "";
             info.certificates.push_back(std::move(out));
         }
     }
@@ -235,11 +310,11 @@ void ServerRuntime::start() {
     Poco::Logger::get("server").information("open file limit: " + std::to_string(files.now) +
                                             " (was " + std::to_string(files.before) +
                                             ", hard limit " + std::to_string(files.hard) + ")");
-    if (_cfg.server.acme_http_port > 0) startChallengeListener();
     startClientListener();
     startPurging();
     if (_cfg.api.address.empty()) {
         Poco::Logger::get("server").information("API disabled: [api] address is empty");
+        openChallengeGate(false);
         return;
     }
     api::addStatusRoute(
@@ -282,9 +357,11 @@ void ServerRuntime::start() {
     try {
         listening = _api->listen(_cfg.api.address);
     } catch (const std::exception& e) {
+        openChallengeGate(false);
         throw std::runtime_error(std::string("API: ") + e.what());
     }
     _api->start();
+    openChallengeGate(true);
     Poco::Logger::get("api-listener")
         .information("API Listening on %s (%s)...", listening,
                      std::string(_tlsStore ? "HTTPS" : "HTTP"));
@@ -423,6 +500,8 @@ void ServerRuntime::startClientListener() {
 }
 
 void ServerRuntime::stop() {
+    // Nothing may wait for the API any more.
+    if (_services) openChallengeGate(false);
     // The API first: its handlers reach live clients through the listener.
     if (_api) {
         _api->stop();
@@ -441,8 +520,10 @@ void ServerRuntime::stop() {
         _challengeServer.reset();
     }
     _challengeResponder.reset();
-    _certSources.reset();
+    _certSources.reset();  // providers withdraw their challenges on the way out
+    if (_services) _services->tlsAlpn01Challenges().setListener({});
     _tlsStore.reset();
+    _tunnelTlsStore.reset();
     _clientTlsStore.reset();
     _dispatcher.reset();
     _clientAuthStore.reset();

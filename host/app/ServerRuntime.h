@@ -1,7 +1,9 @@
 #pragma once
 // Everything rportd runs, built from a validated config: the data dir, the
 // plugins and the backends they provide, and the API listener.
+#include <condition_variable>
 #include <memory>
+#include <mutex>
 
 #include "acme/ChallengeResponder.h"
 #include "api/ApiServer.h"
@@ -30,10 +32,14 @@ public:
     explicit ServerRuntime(config::Config cfg);
     ~ServerRuntime();
 
+    // What prepare() is for: serving, or only checking (--check-config,
+    // --create-tables), where certificate providers must not order anything
+    // and no port is bound.
+    enum class Purpose { Serve, Check };
     // Creates the data dir, loads plugins, creates the selected backends.
     // createTables asks database-backed stores to create missing tables.
     // Throws std::runtime_error with a message naming what failed.
-    void prepare(bool createTables = false);
+    void prepare(bool createTables = false, Purpose purpose = Purpose::Serve);
     // Opens the listeners. Throws when an address cannot be bound.
     void start();
     // SIGHUP: the credential stores are created anew from the same settings
@@ -61,13 +67,22 @@ private:
     void recreate(BackendSlot<plugin_host::AuthBackend>& slot, const char* kind,
                   const std::optional<config::PluginSelection>& sel);
     api::StatusInfo statusInfo() const;
-    // The API's certificate provider and the TLS store it feeds, when the
-    // config asks for HTTPS.
-    // A TLS store fed by the certificate provider `sel` as /status source
-    // `source` ("api", "clients").
-    std::unique_ptr<tls::CertificateStore> prepareTls(const config::PluginSelection& sel,
-                                                      const std::string& source,
-                                                      const std::string& expectedHost);
+    // An empty TLS store with the configured policy; `what` names it in errors.
+    std::unique_ptr<tls::CertificateStore> makeTlsStore(const std::string& what);
+    // Feeds `store` from the certificate provider `sel` as /status source
+    // `source` ("api", "tunnel", "clients").
+    void addCertificateSource(const config::PluginSelection& sel, const std::string& source,
+                              const std::string& expectedHost, tls::CertificateStore& store);
+    // The tunnel_host certificate: served on the API listener by SNI while
+    // this build has no tunnel proxy of its own.
+    void prepareTunnelCertificate(const config::PluginSelection& sel);
+    // TLS-ALPN-01 challenge certificates that providers publish go into the
+    // API's TLS store. A publish made before the API listens waits for it,
+    // since the CA may connect the moment the challenge is answered.
+    void answerTlsAlpnChallenges();
+    // The start of start(): the API can be reached (or the server is
+    // stopping); publishes waiting in answerTlsAlpnChallenges go on.
+    void openChallengeGate(bool apiListening);
     void startChallengeListener();
     // The SSH host key: derived from [server] key_seed, or kept in data_dir.
     void prepareHostKey();
@@ -94,6 +109,13 @@ private:
     std::unique_ptr<tls::CertificateStore> _tlsStore;  // the API's
     std::unique_ptr<tls::CertificateStore>
         _clientTlsStore;  // the client listener's, when it has TLS
+    // tunnel_host's certificate when the API has no TLS store to serve it from
+    std::unique_ptr<tls::CertificateStore> _tunnelTlsStore;
+    bool _checkOnly = false;
+    std::mutex _gateMutex;
+    std::condition_variable _gateOpened;
+    bool _gateOpen = false;
+    bool _apiListening = false;
     std::unique_ptr<certs::CertificateSources> _certSources;
     std::unique_ptr<api::ApiServer> _api;
     std::unique_ptr<acme::ChallengeResponder> _challengeResponder;

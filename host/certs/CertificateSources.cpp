@@ -58,7 +58,8 @@ std::vector<std::string> CertificateSources::warningsFor(const tls::ServedCertif
 
 void CertificateSources::add(const std::string& name,
                              std::shared_ptr<plugin_host::CertBackend> backend,
-                             const std::string& expectedHost, tls::CertificateStore& store) {
+                             const std::string& expectedHost, tls::CertificateStore& store,
+                             Waiting waiting) {
     auto source = std::make_unique<Source>();
     source->name = name;
     source->store = &store;
@@ -69,16 +70,25 @@ void CertificateSources::add(const std::string& name,
         std::lock_guard<std::mutex> lock(_mutex);
         _sources.push_back(std::move(source));
     }
-    refresh(*raw, true);
-    // From now on every change the provider reports is swapped in.
+    // The handler first: a provider that is ordering may report its first
+    // certificate at any moment, even before refresh() below returns.
     raw->backend->onCertChanged([this, raw] { refresh(*raw, false); });
+    refresh(*raw, true, waiting);
 }
 
-void CertificateSources::refresh(Source& source, bool atStart) {
+void CertificateSources::refresh(Source& source, bool atStart, Waiting waiting) {
     std::optional<rport::sdk::CertBundle> bundle;
     rport::sdk::CallResult result = source.backend->current(bundle);
     std::string error;
     std::shared_ptr<const tls::ServedCertificate> loaded;
+    if (!result.ok() && result.code == RPORT_E_UNAVAILABLE && atStart &&
+        waiting == Waiting::Allowed && !source.backend->providerStatuses().empty()) {
+        logger().information(
+            "%s: provider \"%s\" is obtaining the first certificate; until it arrives, TLS "
+            "handshakes on this listener are refused",
+            source.name, source.backend->name());
+        return;
+    }
     if (!result.ok() || !bundle) {
         error = "certificate provider \"" + source.backend->name() + "\" has no certificate" +
                 (result.message.empty() ? std::string() : ": " + result.message);
@@ -94,7 +104,7 @@ void CertificateSources::refresh(Source& source, bool atStart) {
 
     std::lock_guard<std::mutex> lock(_mutex);
     if (!loaded) {
-        if (atStart) throw std::runtime_error(error);
+        if (atStart && !source.certificate) throw std::runtime_error(error);
         source.lastError = error;
         source.lastErrorAt = unixNow();
         logger().error("%s; still serving the previous certificate", error);
@@ -146,6 +156,14 @@ std::vector<CertificateStatus> CertificateSources::status() const {
         if (at > s.lastErrorAt) {
             s.lastError = providerError;
             s.lastErrorAt = at;
+        }
+        for (auto& reported : source->backend->providerStatuses()) {
+            if (s.reported.state.empty() || reported.name == source->expectedHost)
+                s.reported = std::move(reported);
+        }
+        if (!s.reported.lastError.empty() && s.reported.lastErrorAt >= s.lastErrorAt) {
+            s.lastError = s.reported.lastError;
+            s.lastErrorAt = s.reported.lastErrorAt;
         }
         out.push_back(std::move(s));
     }

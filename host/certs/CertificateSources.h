@@ -21,6 +21,9 @@ struct CertificateStatus {
     std::string source;    // "api"
     std::string provider;  // the cert-provider backend: "files", "certbot", ...
     std::string expectedHost;
+    // What the provider last reported about expectedHost (providers that
+    // order certificates themselves, ABI 1.1); empty state when none did.
+    rport::sdk::ProviderStatus reported;
     std::shared_ptr<const tls::ServedCertificate> certificate;  // null before the first one
     int64_t lastReload = 0;  // Unix seconds of the last swap (or the first load)
     std::string lastError;   // the last refusal or provider error line; "" if none
@@ -34,12 +37,19 @@ public:
     CertificateSources(const CertificateSources&) = delete;
     CertificateSources& operator=(const CertificateSources&) = delete;
 
+    // Whether a source may start without a certificate: only a provider
+    // that says it is working on one (it reported a status) may.
+    enum class Waiting { Refused, Allowed };
+
     // Serves `backend`'s certificate as `source` from `store` (each
     // listener has its own store). Throws std::runtime_error naming the
-    // provider when it has no usable certificate now. Logs the warnings:
-    // expired or expiring soon, `expectedHost` not covered.
+    // provider when it has no usable certificate now, unless `waiting`
+    // allows it and the provider is obtaining one: the certificate is then
+    // served when the provider reports it. Logs the warnings: expired or
+    // expiring soon, `expectedHost` not covered.
     void add(const std::string& source, std::shared_ptr<plugin_host::CertBackend> backend,
-             const std::string& expectedHost, tls::CertificateStore& store);
+             const std::string& expectedHost, tls::CertificateStore& store,
+             Waiting waiting = Waiting::Refused);
 
     // SIGHUP: every provider re-reads now (asynchronously; changes arrive
     // through cert_changed like any other).
@@ -66,7 +76,7 @@ private:
 
     // Reads the provider's current pair and publishes it. At start a failure
     // throws; later it is logged and the old pair stays.
-    void refresh(Source& source, bool atStart);
+    void refresh(Source& source, bool atStart, Waiting waiting = Waiting::Refused);
 
     mutable std::mutex _mutex;  // guards the sources' state; refresh runs on provider threads
     std::vector<std::unique_ptr<Source>> _sources;

@@ -75,6 +75,7 @@ SslLibrary::~SslLibrary() { Poco::Net::uninitializeSSL(); }
 AcmeProvider::AcmeProvider(rport::sdk::Host host)
     : _host(host),
       _settings(checkedSettings(host)),
+      _checkOnly(host.flag("check_only", false)),
       _storage(stateDirOf(host), _settings.directoryUrl),
       _responder(host),
       _worker([this] { turn(); }) {
@@ -104,9 +105,13 @@ AcmeProvider::AcmeProvider(rport::sdk::Host host)
     } else {
         if (!why.empty())
             _host.warning("not using the stored certificate for " + _settings.name + ": " + why);
-        _host.info("no certificate for " + _settings.name + " yet; ordering one from " +
-                   _settings.directoryUrl);
+        if (!_checkOnly)
+            _host.info("no certificate for " + _settings.name + " yet; ordering one from " +
+                       _settings.directoryUrl);
     }
+    // rportd --check-config: settings and storage are checked, the CA is
+    // never contacted.
+    if (_checkOnly) return;
     report(now);
     // Last: nothing may throw once the thread runs.
     _worker.start();

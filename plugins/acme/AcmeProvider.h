@@ -85,6 +85,7 @@ private:
     rport::sdk::Host _host;
     SslLibrary _ssl;
     AcmeSettings _settings;
+    const bool _checkOnly;  // rportd --check-config: validate, never start the worker
     CertificateStorage _storage;
     ChallengeResponder _responder;
     std::unique_ptr<AcmeClient> _client;

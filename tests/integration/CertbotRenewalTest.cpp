@@ -7,10 +7,8 @@
 #include <cppunit/extensions/HelperMacros.h>
 
 #include <algorithm>
-#include <atomic>
 #include <chrono>
 #include <iostream>
-#include <mutex>
 #include <thread>
 #include <vector>
 
@@ -19,12 +17,12 @@
 #include "PebbleServer.h"
 #include "RportdProcess.h"
 #include "Skip.h"
+#include "SteadyTlsClient.h"
 #include "Subprocess.h"
 #include "TempDir.h"
 #include "TlsClient.h"
 
 using namespace rport::test;
-using Clock = std::chrono::steady_clock;
 
 namespace {
 
@@ -32,79 +30,6 @@ std::string config(const TempDir& dir, const std::string& api, const std::string
     return "[server]\naddress = \"127.0.0.1:0\"\nauth = \"clientAuth1:1234\"\ndata_dir = \"" + dir.path() +
            "/data\"\n" + server + "[api]\naddress = \"127.0.0.1:0\"\nauth = \"admin:foobaz\"\n" + api +
            "[logging]\nlog_level = \"info\"\n";
-}
-
-// Keeps making HTTPS requests, each on a new connection (a new handshake),
-// verified against pebble's root for the lineage's name, and remembers
-// every serial it was served.
-class SteadyClient {
-public:
-    SteadyClient(uint16_t port, std::string name, std::string caFile)
-        : _port(port), _name(std::move(name)), _ca(std::move(caFile)), _thread([this] { loop(); }) {}
-    ~SteadyClient() { stop(); }
-
-    void stop() {
-        _stop = true;
-        if (_thread.joinable()) _thread.join();
-    }
-    int requests() const { return _requests; }
-    int failures() const { return _failures; }
-    std::string lastFailure() {
-        std::lock_guard<std::mutex> lock(_mutex);
-        return _lastFailure;
-    }
-    std::string lastSerial() {
-        std::lock_guard<std::mutex> lock(_mutex);
-        return _lastSerial;
-    }
-
-private:
-    void loop() {
-        while (!_stop) {
-            try {
-                TlsClient client(_port, {_name, _ca});
-                int status = client.get("/api/v1/status", "admin", "foobaz");
-                std::lock_guard<std::mutex> lock(_mutex);
-                _lastSerial = client.peerSerial();
-                if (status != 200) {
-                    ++_failures;
-                    _lastFailure = "status " + std::to_string(status);
-                }
-            } catch (const std::exception& e) {
-                std::lock_guard<std::mutex> lock(_mutex);
-                ++_failures;
-                _lastFailure = e.what();
-            }
-            ++_requests;
-            std::this_thread::sleep_for(std::chrono::milliseconds(20));
-        }
-    }
-
-    uint16_t _port;
-    std::string _name, _ca;
-    std::atomic<bool> _stop{false};
-    std::atomic<int> _requests{0}, _failures{0};
-    std::mutex _mutex;
-    std::string _lastFailure, _lastSerial;
-    std::thread _thread;
-};
-
-// Serials compared as numbers: one tool pads hex to whole bytes, another not.
-std::string withoutLeadingZeros(std::string hex) {
-    hex.erase(0, std::min(hex.find_first_not_of('0'), hex.size() ? hex.size() - 1 : 0));
-    return hex;
-}
-
-// Waits until the client has been served `serial`; returns the milliseconds it took.
-long waitForSerial(SteadyClient& client, const std::string& serial, int timeoutMs) {
-    const auto start = Clock::now();
-    while (Clock::now() - start < std::chrono::milliseconds(timeoutMs)) {
-        if (withoutLeadingZeros(client.lastSerial()) == withoutLeadingZeros(serial))
-            return static_cast<long>(
-                std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start).count());
-        std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    }
-    return -1;
 }
 
 }  // namespace
@@ -147,7 +72,7 @@ public:
         const pid_t pid = rportd.pid();
         CPPUNIT_ASSERT_MESSAGE(rportd.output(), rportd.output().find("provider \"certbot\"") != std::string::npos);
 
-        SteadyClient client(port, "rport.test", pebble.rootPath());
+        SteadyTlsClient client(port, "rport.test", pebble.rootPath());
         CPPUNIT_ASSERT(waitForSerial(client, certificateSerial(certbot.certPath("rport.test")), 10000) >= 0);
         std::vector<long> pickup;
         std::vector<std::string> serials{certificateSerial(certbot.certPath("rport.test"))};
@@ -200,7 +125,7 @@ public:
         RportdProcess rportd({"-c", conf}, dir.path());
         uint16_t port = rportd.waitForApiPort();
         CPPUNIT_ASSERT_MESSAGE(rportd.output(), rportd.output().find("standalone") == std::string::npos);
-        SteadyClient client(port, "web.rport.test", pebble.rootPath());
+        SteadyTlsClient client(port, "web.rport.test", pebble.rootPath());
         for (int i = 0; i < 2; ++i) {
             CertbotResult renewed = certbot.renew("web.rport.test");
             CPPUNIT_ASSERT_MESSAGE(renewed.describe() + rportd.output(), renewed.ok());

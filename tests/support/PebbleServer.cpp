@@ -214,12 +214,14 @@ void PebbleServer::makeMiniCa() {
     }
 }
 
-bool PebbleServer::tryStart(std::string& error) {
-    std::vector<uint16_t> ports = distinctPorts(4, {_options.httpPort, _options.tlsPort});
-    _dnsPort = ports[0];
-    _dnsManagementPort = ports[1];
-    _acmePort = ports[2];
-    _managementPort = ports[3];
+bool PebbleServer::tryStart(std::string& error, bool samePorts) {
+    if (!samePorts) {
+        std::vector<uint16_t> ports = distinctPorts(4, {_options.httpPort, _options.tlsPort});
+        _dnsPort = ports[0];
+        _dnsManagementPort = ports[1];
+        _acmePort = ports[2];
+        _managementPort = ports[3];
+    }
     const std::string d = _dir.path();
     const auto loopback = [](uint16_t p) { return "127.0.0.1:" + std::to_string(p); };
 
@@ -284,9 +286,9 @@ bool PebbleServer::tryStart(std::string& error) {
         std::this_thread::sleep_for(std::chrono::milliseconds(10));
     }
 
-    EnvVars env{{"PEBBLE_VA_NOSLEEP", "1"},
-                {"PEBBLE_WFE_NONCEREJECT", std::to_string(_options.nonceRejectPercent)},
-                {"PEBBLE_AUTHZREUSE", "0"}};
+    EnvVars env{{"PEBBLE_VA_NOSLEEP", "1"}, {"PEBBLE_AUTHZREUSE", "0"}};
+    if (_options.nonceRejectPercent >= 0)
+        env.emplace_back("PEBBLE_WFE_NONCEREJECT", std::to_string(_options.nonceRejectPercent));
     if (_options.vaAlwaysValid) env.emplace_back("PEBBLE_VA_ALWAYS_VALID", "1");
     if (_options.chainLength > 0)
         env.emplace_back("PEBBLE_CHAIN_LENGTH", std::to_string(_options.chainLength));
@@ -325,6 +327,16 @@ void PebbleServer::fetchRoots() {
     _dir.write("pebble-intermediate.pem", managementGet("/intermediates/0"));
     if (readFile(_root).find("BEGIN CERTIFICATE") == std::string::npos)
         throw std::runtime_error("pebble /roots/0 returned no certificate");
+}
+
+void PebbleServer::restart() {
+    stop();
+    std::string error;
+    if (!tryStart(error, true)) {
+        stop();
+        throw std::runtime_error("pebble did not restart: " + error + "\n" + log());
+    }
+    fetchRoots();
 }
 
 void PebbleServer::stop() {

@@ -41,7 +41,7 @@ struct PebbleOptions {
     int chainLength = 0;
     // PEBBLE_WFE_NONCEREJECT: the percentage of good nonces pebble refuses
     // with badNonce (pebble's own default is 5; 0 here so that tests which
-    // do not care see no retries).
+    // do not care see no retries; -1 leaves pebble's default).
     int nonceRejectPercent = 0;
     // certificateValidityPeriod in seconds; 0: pebble's default (5 years).
     uint64_t certificateValiditySeconds = 0;
@@ -101,10 +101,13 @@ public:
     bool running() const { return _pebblePid > 0; }
     // Stops both processes; idempotent.
     void stop();
+    // Stops and starts both again on the same ports: a CA back from an
+    // outage, with a new root and no memory of accounts or orders.
+    void restart();
 
 private:
     void makeMiniCa();
-    bool tryStart(std::string& error);
+    bool tryStart(std::string& error, bool samePorts = false);
     void fetchRoots();
 
     TempDir _dir;

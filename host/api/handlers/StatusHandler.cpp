@@ -24,15 +24,19 @@ std::string renderStatus(const StatusInfo& info, const ClientCounts& counts) {
     w.key("tls_certificates").beginArray();
     for (const auto& c : info.certificates) {
         w.beginObject();
+        w.key("detail").value(c.detail);
         w.key("issuer").value(c.issuer);
         w.key("last_error").value(c.lastError);
         w.key("last_error_at").value(c.lastErrorAt);
         w.key("last_reload").value(c.lastReload);
+        w.key("name").value(c.name);
+        w.key("next_renewal").value(c.nextRenewal);
         w.key("not_after").value(c.notAfter);
         w.key("provider").value(c.provider);
         w.key("sans").stringArray(c.sans);
         w.key("serial").value(c.serial);
         w.key("source").value(c.source);
+        w.key("state").value(c.state);
         w.key("subject").value(c.subject);
         w.endObject();
     }

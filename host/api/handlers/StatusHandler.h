@@ -22,6 +22,12 @@ struct CertificateStatusInfo {
     std::string lastReload;
     std::string lastError;  // "" when none
     std::string lastErrorAt;
+    // The name this source is for (base_url's host, tunnel_host), and what
+    // a provider that orders its own certificates says about it.
+    std::string name;
+    std::string state;  // "valid", "issuing", "renewing", "retrying", "failed"; "" if not reported
+    std::string detail;
+    std::string nextRenewal;  // the planned renewal or next retry; "" if none
 };
 
 struct StatusInfo {
