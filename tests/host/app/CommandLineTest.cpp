@@ -4,6 +4,7 @@
 #include <sys/wait.h>
 
 #include <rport/password.hpp>
+#include <rport/plugin.h>
 
 #include <cstdlib>
 
@@ -51,7 +52,7 @@ public:
     void versionPrintsVersionAndAbi() {
         RunResult r = runRportd({"--version"});
         CPPUNIT_ASSERT_EQUAL(0, r.exitCode);
-        CPPUNIT_ASSERT_MESSAGE(r.output, contains(r.output, "rportd ") && contains(r.output, "plugin ABI 1.0"));
+        CPPUNIT_ASSERT_MESSAGE(r.output, contains(r.output, "rportd ") && contains(r.output, "plugin ABI " + std::to_string(RPORT_ABI_MAJOR) + "." + std::to_string(RPORT_ABI_MINOR)));
     }
 
     void helpListsTheOptions() {
