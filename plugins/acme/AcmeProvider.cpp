@@ -109,10 +109,10 @@ AcmeProvider::AcmeProvider(rport::sdk::Host host)
             _host.info("no certificate for " + _settings.name + " yet; ordering one from " +
                        _settings.directoryUrl);
     }
+    report(now);
     // rportd --check-config: settings and storage are checked, the CA is
     // never contacted.
     if (_checkOnly) return;
-    report(now);
     // Last: nothing may throw once the thread runs.
     _worker.start();
     _worker.wake();

@@ -253,20 +253,30 @@ public:
 
     void testRestartReusesAccountAndCertificate() {
         if (!prerequisites()) return;
-        RigOptions options;
-        options.tunnel = false;
-        AcmeRig rig(options);
-        const std::string conf = rig.writeConfig("rportd.conf", rig.config());
+        AcmeRig rig;
         std::string first;
         {
-            RportdProcess rportd({"-c", conf}, rig.dir().path());
+            RportdProcess rportd({"-c", rig.writeConfig("first.conf", rig.config())},
+                                 rig.dir().path());
             first = waitForVerifiedCertificate(rig.apiPort(), kApiName, rig.trustPath(), 60000);
             CPPUNIT_ASSERT_MESSAGE(rportd.output(), !first.empty());
-            CPPUNIT_ASSERT_EQUAL(size_t(1), occurrences(rportd.output(), kAccountCreated));
-            CPPUNIT_ASSERT_EQUAL(size_t(1), occurrences(rportd.output(), kOrdering));
+            CPPUNIT_ASSERT_MESSAGE(rportd.output(),
+                                   !waitForVerifiedCertificate(rig.apiPort(), kTunnelName,
+                                                               rig.trustPath(), 60000)
+                                        .empty());
+            // Both names, one account: the second instance used the first's.
+            CPPUNIT_ASSERT_EQUAL_MESSAGE(rportd.output(), size_t(1),
+                                         occurrences(rportd.output(), kAccountCreated));
+            CPPUNIT_ASSERT_EQUAL(size_t(2), occurrences(rportd.output(), kOrdering));
             CPPUNIT_ASSERT_EQUAL(0, rportd.stop());
         }
-        RportdProcess again({"-c", conf}, rig.dir().path());
+        // Started again without tunnel_enable_acme: the tunnel name is no
+        // longer looked after at all.
+        std::string conf = rig.config();
+        for (const std::string& line :
+             {"tunnel_host = \"" + kTunnelName + "\"\n", std::string("tunnel_enable_acme = true\n")})
+            conf.erase(conf.find(line), line.size());
+        RportdProcess again({"-c", rig.writeConfig("rportd.conf", conf)}, rig.dir().path());
         again.waitForApiPort();
         // The stored certificate is served from the first handshake on.
         TlsClient client(rig.apiPort(), {kApiName, rig.trustPath()});
@@ -276,6 +286,7 @@ public:
         const std::string output = again.output();
         CPPUNIT_ASSERT_MESSAGE(output, output.find(kAccountCreated) == std::string::npos);
         CPPUNIT_ASSERT_MESSAGE(output, output.find(kOrdering) == std::string::npos);
+        CPPUNIT_ASSERT_MESSAGE(output, output.find(kTunnelName) == std::string::npos);
     }
 
     void testRenewalWhileAClientKeepsRequesting() {
@@ -415,6 +426,15 @@ public:
                                    run.output.find(kOrdering) == std::string::npos);
             CPPUNIT_ASSERT(Clock::now() - started < std::chrono::seconds(10));
         }
+
+        // --check-config reads a good ACME setup and orders nothing.
+        RunResult check = runRportd({"--check-config", "-c", rig.writeConfig("good.conf", base)},
+                                    rig.dir().path());
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(check.output, 0, check.exitCode);
+        CPPUNIT_ASSERT_MESSAGE(check.output,
+                               check.output.find("configuration OK") != std::string::npos);
+        CPPUNIT_ASSERT_MESSAGE(check.output, check.output.find(kOrdering) == std::string::npos);
+        CPPUNIT_ASSERT_MESSAGE(check.output, check.output.find(kAccountCreated) == std::string::npos);
     }
 };
 
