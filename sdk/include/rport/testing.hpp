@@ -248,12 +248,7 @@ private:
     }
     static int32_t timerStartFn(rport_host_ctx* c, uint32_t delayMs, uint32_t periodMs, rport_timer_fn fire,
                                 void* arg, uint64_t* id) {
-        if (!fire || !id) return RPORT_E_INVALID;
-        FakeHost* h = from(c);
-        std::lock_guard<std::mutex> g(h->_mutex);
-        *id = ++h->_nextTimer;
-        h->_timers[*id] = Timer{delayMs, periodMs, fire, arg};
-        return RPORT_OK;
+        return timerStart64Fn(c, delayMs, periodMs, fire, arg, id);
     }
     static int32_t timerStart64Fn(rport_host_ctx* c, uint64_t delayMs, uint64_t periodMs, rport_timer_fn fire,
                                   void* arg, uint64_t* id) {
