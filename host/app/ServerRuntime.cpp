@@ -225,27 +225,28 @@ void ServerRuntime::answerTlsAlpnChallenges() {
             if (!certPem || !keyPem) {
                 store->removeAcmeChallenge(name);
                 log.debug("TLS-ALPN-01 challenge for %s withdrawn", name);
-                return;
+                return true;
             }
             auto loaded = store->loadAcmeChallenge(*certPem, *keyPem);
             if (!loaded.certificate) {
                 log.error("TLS-ALPN-01 challenge certificate for %s cannot be used: %s", name,
                           loaded.error);
-                return;
+                return false;
+            }
+            // The CA connects right after the provider answers the
+            // challenge: the API must accept connections by then.
+            {
+                std::unique_lock<std::mutex> lock(_gateMutex);
+                _gateOpened.wait_for(lock, std::chrono::seconds(30), [this] { return _gateOpen; });
+                if (!_apiListening) {
+                    log.warning("TLS-ALPN-01 challenge for %s not answered: the API is not listening",
+                                name);
+                    return false;
+                }
             }
             store->setAcmeChallenge(name, loaded.certificate);
-            // The CA connects right after the provider answers the
-            // challenge: make sure the API accepts connections by then.
-            std::unique_lock<std::mutex> lock(_gateMutex);
-            if (!_gateOpen &&
-                !_gateOpened.wait_for(lock, std::chrono::seconds(30), [this] { return _gateOpen; }))
-                log.warning("TLS-ALPN-01 challenge for %s published, but the API is not listening yet",
-                            name);
-            else if (!_apiListening)
-                log.warning("TLS-ALPN-01 challenge for %s published, but the API is not listening",
-                            name);
-            else
-                log.debug("TLS-ALPN-01 challenge for %s published", name);
+            log.debug("TLS-ALPN-01 challenge for %s published", name);
+            return true;
         });
 }
 

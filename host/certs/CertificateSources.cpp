@@ -77,6 +77,7 @@ void CertificateSources::add(const std::string& name,
 }
 
 void CertificateSources::refresh(Source& source, bool atStart, Waiting waiting) {
+    std::lock_guard<std::mutex> oneAtATime(source.refreshing);
     std::optional<rport::sdk::CertBundle> bundle;
     rport::sdk::CallResult result = source.backend->current(bundle);
     std::string error;

@@ -64,6 +64,9 @@ public:
 
 private:
     struct Source {
+        // One refresh at a time: the one that read current() last publishes
+        // last, so an older pair never replaces a newer one.
+        std::mutex refreshing;
         std::string name;
         tls::CertificateStore* store = nullptr;
         std::string expectedHost;

@@ -89,6 +89,16 @@ std::string acmeStateDirProblem(const std::string& dataDir) {
         return stateDir + " is not writable by " + thisUser() +
                ": give that user the directory (chown -R " + userName() + " " + stateDir +
                " && chmod 700 " + stateDir + ")";
+    // The same rules the host applies before it hands the directory to the
+    // plugin (plugin_host/StateDirectory): private keys go nowhere another
+    // user could reach or swap.
+    if (st.st_uid != ::geteuid())
+        return stateDir + " belongs to uid " + std::to_string(st.st_uid) + ", not to " +
+               thisUser() + ", and will hold private keys: give it to that user (chown -R " +
+               userName() + " " + stateDir + " && chmod 700 " + stateDir + ")";
+    if ((st.st_mode & (S_IWGRP | S_IWOTH)) != 0)
+        return stateDir + " is writable by group or others and will hold private keys: chmod 700 " +
+               stateDir;
     return {};
 }
 

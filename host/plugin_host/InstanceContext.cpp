@@ -88,6 +88,8 @@ int32_t InstanceContext::publishTlsAlpn01(std::string_view name, std::string_vie
             return RPORT_OK;
         case TlsAlpn01Challenges::PublishResult::NoListener:
             return RPORT_E_UNSUPPORTED;
+        case TlsAlpn01Challenges::PublishResult::Refused:
+            return RPORT_E_UNAVAILABLE;
         case TlsAlpn01Challenges::PublishResult::Invalid:
             break;
     }

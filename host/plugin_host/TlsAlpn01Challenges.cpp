@@ -59,12 +59,28 @@ TlsAlpn01Challenges::PublishResult TlsAlpn01Challenges::publish(std::string_view
     if (!_listener) return PublishResult::NoListener;
     const std::string key = lowerCase(name);
     Entry entry{std::string(certPem), std::string(keyPem), owner};
+    std::optional<Entry> replaced;
     {
         std::lock_guard<std::mutex> lock(_mutex);
+        auto it = _challenges.find(key);
+        if (it != _challenges.end()) replaced = it->second;
         _challenges[key] = entry;
     }
-    notify(key, &entry.certPem, &entry.keyPem);
-    return PublishResult::Published;
+    if (notify(key, &entry.certPem, &entry.keyPem)) return PublishResult::Published;
+    // Not answered: nothing of this publish may stay, and the TLS layer is
+    // told so (it may hold a half-done state, or the pair it replaced).
+    {
+        std::lock_guard<std::mutex> lock(_mutex);
+        if (replaced)
+            _challenges[key] = *replaced;
+        else
+            _challenges.erase(key);
+    }
+    if (replaced)
+        notify(key, &replaced->certPem, &replaced->keyPem);
+    else
+        notify(key, nullptr, nullptr);
+    return PublishResult::Refused;
 }
 
 bool TlsAlpn01Challenges::withdraw(std::string_view name, const void* owner) {
@@ -98,17 +114,18 @@ void TlsAlpn01Challenges::withdrawAll(const void* owner) {
     for (const std::string& name : withdrawn) notify(name, nullptr, nullptr);
 }
 
-void TlsAlpn01Challenges::notify(const std::string& name, const std::string* certPem,
+bool TlsAlpn01Challenges::notify(const std::string& name, const std::string* certPem,
                                  const std::string* keyPem) noexcept {
-    if (!_listener) return;
+    if (!_listener) return false;
     try {
-        _listener(name, certPem, keyPem);
+        return _listener(name, certPem, keyPem);
     } catch (const std::exception& e) {
         Poco::Logger::get("plugins").error("TLS-ALPN-01 listener failed for %s: %s", name,
                                            std::string(e.what()));
     } catch (...) {
         Poco::Logger::get("plugins").error("TLS-ALPN-01 listener failed for %s", name);
     }
+    return false;
 }
 
 std::optional<std::pair<std::string, std::string>> TlsAlpn01Challenges::find(

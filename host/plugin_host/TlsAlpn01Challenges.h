@@ -19,14 +19,17 @@ class TlsAlpn01Challenges {
 public:
     // Told about every change: the name with the new pair, or with two null
     // pointers when the name was withdrawn. The pointers are valid for the
-    // call only.
-    using Listener = std::function<void(const std::string& name, const std::string* certPem,
+    // call only. For a new pair it answers whether handshakes will now get
+    // it; false (or an exception) undoes the publish, so that a plugin never
+    // asks the CA to validate what nothing answers. Ignored for withdrawals.
+    using Listener = std::function<bool(const std::string& name, const std::string* certPem,
                                         const std::string* keyPem)>;
 
     enum class PublishResult {
         Published,
         Invalid,     // the name or the pair is malformed; nothing stored
         NoListener,  // no TLS layer would ever answer it; nothing stored
+        Refused,     // the TLS layer cannot answer it (now); nothing stored
     };
 
     // A DNS name as it may appear in SNI: 1..253 characters in dot-separated
@@ -65,9 +68,9 @@ private:
         const void* owner;
     };
 
-    // Calls the listener, if any; what it throws is logged, since the
-    // change stands either way (and withdrawAll runs while an instance closes).
-    void notify(const std::string& name, const std::string* certPem,
+    // Calls the listener, if any, and returns its answer; what it throws is
+    // logged and counts as false.
+    bool notify(const std::string& name, const std::string* certPem,
                 const std::string* keyPem) noexcept;
 
     // Held around every change and its notification, so the listener hears

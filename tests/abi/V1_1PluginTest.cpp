@@ -57,6 +57,7 @@ struct ChallengeEvents {
             [this](const std::string& name, const std::string* cert, const std::string*) {
                 std::lock_guard<std::mutex> lock(mutex);
                 events.emplace_back(name, cert != nullptr);
+                return true;
             });
     }
     std::vector<std::pair<std::string, bool>> seen() {

@@ -9,6 +9,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "Skip.h"
 #include "TempDir.h"
 #include "config/AcmeStateDir.h"
 
@@ -75,6 +76,8 @@ class AcmeStateDirTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(fileOnTheWayIsRefused);
     CPPUNIT_TEST(unwritableDirectoryIsRefused);
     CPPUNIT_TEST(unwritableParentIsRefused);
+    CPPUNIT_TEST(groupWritableDirectoryIsRefused);
+    CPPUNIT_TEST(someoneElsesDirectoryIsRefused);
     CPPUNIT_TEST_SUITE_END();
 
 public:
@@ -158,6 +161,36 @@ public:
                                  " may not create it in " + data + ": create it (mkdir -p -m 700 " +
                                  data + "/acme && chown " + userName(uid) + " " + data +
                                  "/acme), or set data_dir to a directory that user owns",
+                             problem);
+    }
+
+    // The host's own rules for a state directory (plugin_host/StateDirectory)
+    // are checked here too, so that such a directory fails the config check
+    // with advice rather than the provider's start.
+    void groupWritableDirectoryIsRefused() {
+        rport::test::TempDir dir;
+        const std::string path = dir.file("acme");
+        CPPUNIT_ASSERT_EQUAL(0, ::mkdir(path.c_str(), 0700));
+        CPPUNIT_ASSERT_EQUAL(0, ::chmod(path.c_str(), 0770));
+        CPPUNIT_ASSERT_EQUAL(path + " is writable by group or others and will hold private keys: "
+                                    "chmod 700 " + path,
+                             acmeStateDirProblem(dir.path()));
+    }
+
+    void someoneElsesDirectoryIsRefused() {
+        if (::geteuid() != 0) {  // a directory of another user: only root can make one
+            rport::test::skipTest("someoneElsesDirectoryIsRefused needs root");
+            return;
+        }
+        rport::test::TempDir dir;
+        ::chmod(dir.path().c_str(), 0755);
+        const std::string path = dir.file("acme");
+        CPPUNIT_ASSERT_EQUAL(0, ::mkdir(path.c_str(), 0700));
+        CPPUNIT_ASSERT_EQUAL(0, ::chmod(path.c_str(), 0777));  // writable for nobody, but root's
+        const std::string problem = problemAsUnprivilegedUser(dir.path());
+        CPPUNIT_ASSERT_EQUAL(path + " belongs to uid 0, not to " + userText(kNobody) +
+                                 ", and will hold private keys: give it to that user (chown -R " +
+                                 userName(kNobody) + " " + path + " && chmod 700 " + path + ")",
                              problem);
     }
 };

@@ -386,6 +386,7 @@ private:
         _services->tlsAlpn01Challenges().setListener(
             [this](const std::string& name, const std::string* cert, const std::string*) {
                 _challenges.push_back((cert ? "+" : "-") + name);
+                return true;
             });
     }
 

@@ -31,7 +31,8 @@ class TlsAlpn01ChallengesTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(testWithdrawAllKeepsOtherOwners);
     CPPUNIT_TEST(testListenerMayReadTheRegistry);
     CPPUNIT_TEST(testUnregisteredListenerHearsNothingMore);
-    CPPUNIT_TEST(testThrowingListenerIsLoggedAndTheChangeStands);
+    CPPUNIT_TEST(testThrowingListenerIsLoggedAndThePublishUndone);
+    CPPUNIT_TEST(testRefusingListenerUndoesThePublish);
     CPPUNIT_TEST(testConcurrentUse);
     CPPUNIT_TEST_SUITE_END();
 
@@ -75,6 +76,7 @@ public:
         challenges.setListener([&](const std::string& name, const std::string* cert,
                                    const std::string* key) {
             heard.push_back(name + (cert ? "=" + *cert + "/" + *key : " withdrawn"));
+            return true;
         });
         CPPUNIT_ASSERT(challenges.publish("WWW.Example.COM", "c1", "k1", &kOwnerA) ==
                        Result::Published);
@@ -90,7 +92,7 @@ public:
 
     void testPublishingAgainReplacesAndTakesOver() {
         TlsAlpn01Challenges challenges;
-        challenges.setListener([](auto&&...) {});
+        challenges.setListener([](auto&&...) { return true; });
         challenges.publish("example.com", "c1", "k1", &kOwnerA);
         challenges.publish("example.com", "c2", "k2", &kOwnerB);
         CPPUNIT_ASSERT_EQUAL(size_t(1), challenges.size());
@@ -102,7 +104,7 @@ public:
 
     void testOnlyTheOwnerWithdraws() {
         TlsAlpn01Challenges challenges;
-        challenges.setListener([](auto&&...) {});
+        challenges.setListener([](auto&&...) { return true; });
         challenges.publish("a.example.com", "c", "k", &kOwnerA);
         CPPUNIT_ASSERT(!challenges.withdraw("a.example.com", &kOwnerB));
         CPPUNIT_ASSERT(!challenges.withdraw("b.example.com", &kOwnerA));
@@ -115,6 +117,7 @@ public:
         std::vector<std::string> withdrawn;
         challenges.setListener([&](const std::string& name, const std::string* cert, const std::string*) {
             if (!cert) withdrawn.push_back(name);
+            return true;
         });
         challenges.publish("a1.example.com", "c", "k", &kOwnerA);
         challenges.publish("b.example.com", "c", "k", &kOwnerB);
@@ -132,6 +135,7 @@ public:
         challenges.setListener([&](const std::string& name, const std::string* cert, const std::string*) {
             sizes.push_back(challenges.size());
             if (cert) foundWhilePublished = challenges.find(name).has_value();
+            return true;
         });
         challenges.publish("example.com", "c", "k", &kOwnerA);
         challenges.withdraw("example.com", &kOwnerA);
@@ -142,7 +146,7 @@ public:
     void testUnregisteredListenerHearsNothingMore() {
         TlsAlpn01Challenges challenges;
         int heard = 0;
-        challenges.setListener([&](auto&&...) { ++heard; });
+        challenges.setListener([&](auto&&...) { ++heard; return true; });
         challenges.publish("example.com", "c", "k", &kOwnerA);
         challenges.setListener(nullptr);
         // Withdrawing still works without a listener; publishing does not.
@@ -151,24 +155,46 @@ public:
         CPPUNIT_ASSERT_EQUAL(1, heard);
     }
 
-    void testThrowingListenerIsLoggedAndTheChangeStands() {
+    void testThrowingListenerIsLoggedAndThePublishUndone() {
         rport::test::LogCapture log;
         TlsAlpn01Challenges challenges;
-        challenges.setListener([](auto&&...) { throw std::runtime_error("context swap failed"); });
-        CPPUNIT_ASSERT(challenges.publish("example.com", "c", "k", &kOwnerA) == Result::Published);
-        CPPUNIT_ASSERT(challenges.find("example.com"));
+        challenges.setListener([](auto&&...) -> bool { throw std::runtime_error("context swap failed"); });
+        CPPUNIT_ASSERT(challenges.publish("example.com", "c", "k", &kOwnerA) == Result::Refused);
+        CPPUNIT_ASSERT(!challenges.find("example.com"));
         challenges.withdrawAll(&kOwnerA);  // runs while an instance closes: must not throw
         CPPUNIT_ASSERT_EQUAL(size_t(0), challenges.size());
+        // The publish and its undo.
         CPPUNIT_ASSERT_EQUAL(
             size_t(2),
             log.errorsMentioning("TLS-ALPN-01 listener failed for example.com: context swap failed")
                 .size());
     }
 
+    // A TLS layer that cannot answer (an unusable pair, an API that does not
+    // listen): the plugin hears so, and the pair that was there stays.
+    void testRefusingListenerUndoesThePublish() {
+        TlsAlpn01Challenges challenges;
+        std::vector<std::string> heard;
+        challenges.setListener([&](const std::string& name, const std::string* cert, const std::string*) {
+            heard.push_back(name + "=" + (cert ? *cert : "-"));
+            return !cert || *cert != "bad";
+        });
+        CPPUNIT_ASSERT(challenges.publish("example.com", "good", "k", &kOwnerA) == Result::Published);
+        CPPUNIT_ASSERT(challenges.publish("example.com", "bad", "k", &kOwnerB) == Result::Refused);
+        CPPUNIT_ASSERT_EQUAL(std::string("good"), challenges.find("example.com")->first);
+        CPPUNIT_ASSERT(challenges.withdraw("example.com", &kOwnerA));  // still A's
+        CPPUNIT_ASSERT(challenges.publish("other.example.com", "bad", "k", &kOwnerA) == Result::Refused);
+        CPPUNIT_ASSERT(!challenges.find("other.example.com"));
+        CPPUNIT_ASSERT((heard == std::vector<std::string>{"example.com=good", "example.com=bad",
+                                                          "example.com=good", "example.com=-",
+                                                          "other.example.com=bad",
+                                                          "other.example.com=-"}));
+    }
+
     void testConcurrentUse() {
         TlsAlpn01Challenges challenges;
         std::atomic<int> heard{0};
-        challenges.setListener([&](auto&&...) { ++heard; });
+        challenges.setListener([&](auto&&...) { ++heard; return true; });
         std::vector<std::thread> threads;
         for (int t = 0; t < 4; ++t)
             threads.emplace_back([&challenges, t] {
