@@ -203,6 +203,8 @@ void AcmeProvider::install(const StoredPair& pair, const CertificateInfo& info) 
     _failures = 0;
     _retryAtMs = 0;
     _caRetryAfterMs = 0;
+    _caRetryAfterClamped = false;
+    _refusedWindow.reset();
     _lastError.clear();
     _lastErrorAt = 0;
     _lastErrorNeedsOperator = false;
@@ -328,7 +330,9 @@ void AcmeProvider::recheck(int64_t now) {
     if (_ariCheckMs != kNever) _ariCheckMs = now;
     // An operator asking again means "I fixed it": retry now, unless the CA
     // asked us to stay away longer (a rate limit).
-    if (_retryAtMs && now >= _caRetryAfterMs) _retryAtMs = now;
+    // A wait rportd shortened itself is the CA's word no longer: the
+    // operator may override it.
+    if (_retryAtMs && (now >= _caRetryAfterMs || _caRetryAfterClamped)) _retryAtMs = now;
 }
 
 void AcmeProvider::idleTurn(int64_t now) {
@@ -378,7 +382,19 @@ void AcmeProvider::renewalInfoTurn(int64_t now) {
         const auto window = parseRenewalInfo(r.body);
         if (!window) throw AcmeFailure("the answer holds no valid suggestedWindow");
         const int64_t before = _plan.renewAt();
-        _plan.setWindow(*window, _random());
+        if (_plan.setWindow(*window, _random())) {
+            _refusedWindow.reset();
+        } else if (_refusedWindow != window) {
+            _refusedWindow = window;
+            _host.warning(printable("the CA's renewal window for " + _settings.name + " (" +
+                                    utcText(window->start) + " to " + utcText(window->end) +
+                                    ") reaches too close to or past the certificate's "
+                                    "expiry (" +
+                                    utcText(_inForce->notAfter) +
+                                    "); renewing at two thirds of its "
+                                    "lifetime instead (" +
+                                    utcText(_plan.renewAt()) + ")"));
+        }
         const auto retryAfter = parseRetryAfter(r.retryAfter, now / 1000);
         const int64_t recheckMs = std::clamp<int64_t>(
             retryAfter ? *retryAfter * 1000 : kAriDefaultMs, kAriMinMs, kAriMaxMs);
@@ -515,9 +531,25 @@ void AcmeProvider::orderFailed(const AcmeFailure& failure, int64_t now) {
     ++_failures;
     int64_t delay = backoffMs(_failures, _settings.retryMinMs, _settings.retryMaxMs);
     _caRetryAfterMs = 0;
+    _caRetryAfterClamped = false;
     if (failure.retryAfterSeconds()) {
-        _caRetryAfterMs = now + *failure.retryAfterSeconds() * 1000;
-        delay = std::max(delay, *failure.retryAfterSeconds() * 1000);
+        const int64_t asked = *failure.retryAfterSeconds();
+        // Ten digits at most (parseRetryAfter): no overflow in milliseconds.
+        const int64_t askedMs = asked > kNever / 1000 ? kNever : asked * 1000;
+        const int64_t waitMs =
+            boundedCaWaitMs(askedMs, now, _inForce ? _inForce->notAfter : 0, _settings.retryMinMs);
+        if (waitMs < askedMs) {
+            _caRetryAfterClamped = true;
+            _host.warning(
+                printable("the CA asked rportd to wait " + std::to_string(asked) +
+                          " s before trying again (Retry-After); waiting " +
+                          formatDuration(waitMs) + " instead" +
+                          (_inForce ? " so that the certificate valid until " +
+                                          utcText(_inForce->notAfter) + " can be renewed in time"
+                                    : std::string())));
+        }
+        _caRetryAfterMs = now + waitMs;
+        delay = std::max(delay, waitMs);
     }
     _retryAtMs = now + delay;
     _lastError = failure.what();

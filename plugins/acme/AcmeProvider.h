@@ -103,8 +103,10 @@ private:
     int64_t _orderStartedMs = 0;
     int64_t _orderWakeMs = 0;
     int _failures = 0;
-    int64_t _retryAtMs = 0;       // 0: no failure waiting
-    int64_t _caRetryAfterMs = 0;  // the CA asked not to come back before this
+    int64_t _retryAtMs = 0;             // 0: no failure waiting
+    int64_t _caRetryAfterMs = 0;        // the CA asked not to come back before this
+    bool _caRetryAfterClamped = false;  // ... and asked for longer; renew_now may override
+    std::optional<RenewalWindow> _refusedWindow;  // the CA's last window not used (warned once)
     std::string _lastError;
     int64_t _lastErrorAt = 0;
     bool _lastErrorNeedsOperator = false;

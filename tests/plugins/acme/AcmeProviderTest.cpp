@@ -107,6 +107,8 @@ class AcmeProviderTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(destroyEndsARequestInFlight);
     CPPUNIT_TEST(renewalInformationPlansTheRenewal);
     CPPUNIT_TEST(pastWindowRenewsWithReplacesAndHonoursRateLimits);
+    CPPUNIT_TEST(hugeRetryAfterIsBoundedByTheCertificate);
+    CPPUNIT_TEST(renewalWindowPastExpiryIsNotUsed);
     CPPUNIT_TEST(oversizedAnswerIsRefused);
     CPPUNIT_TEST(untrustedServerSaysWhatToDo);
     CPPUNIT_TEST(noChallengeWeMayAnswer);
@@ -440,6 +442,83 @@ public:
         h.provider->renewNow();
         h.driveFor(300);
         CPPUNIT_ASSERT_EQUAL(size_t(2), orders.size());
+    }
+
+    // A Retry-After of 9999999999 s would let the certificate expire: it is
+    // bounded to one day before notAfter, said with a warning, and renew_now
+    // may override the bounded wait.
+    void hugeRetryAfterIsBoundedByTheCertificate() {
+        std::string base;
+        std::atomic<int> orders{0};
+        FakeAcmeServer ca([&](const FakeRequest& r) -> FakeReply {
+            if (r.path == "/dir") return {200, directory(base)};
+            if (r.path == "/nonce") return {200, ""};
+            if (r.path == "/new-acct")
+                return {201,
+                        R"({"status":"valid"})",
+                        "application/json",
+                        {{"Location", base + "/acct/1"}}};
+            if (r.path == "/new-order") {
+                ++orders;
+                return {
+                    429,
+                    R"({"type":"urn:ietf:params:acme:error:rateLimited","detail":"come back much later"})",
+                    "application/problem+json",
+                    {{"Retry-After", "9999999999"}}};
+            }
+            return {404, "{}"};
+        });
+        base = ca.url("");
+        Harness h;
+        baseSettings(h, ca.port());
+        h.host.settings["ca_bundle"] = ca.caPath();
+        const auto pair = selfSigned("rport.example.com", -85 * 86400, 3 * 86400);  // due
+        store(h, ca.port(), "rport.example.com", pair);
+        const int64_t now = time(nullptr);
+        h.create();
+        CPPUNIT_ASSERT_MESSAGE(h.logText(),
+                               h.driveUntil([&] { return h.sawState("retrying"); }, 10000));
+        const auto status = *h.lastStatus();
+        CPPUNIT_ASSERT_MESSAGE(std::to_string(status.nextAttempt - now),
+                               status.nextAttempt <= status.notAfter - 86400 + 2);
+        CPPUNIT_ASSERT(status.nextAttempt >= now + 86400);
+        ASSERT_HAS(h.logText(),
+                   "WARN the CA asked rportd to wait 9999999999 s before trying again");
+        CPPUNIT_ASSERT_EQUAL(1, orders.load());
+        // The wait is rportd's now, not the CA's: SIGHUP tries again.
+        h.provider->renewNow();
+        CPPUNIT_ASSERT_MESSAGE(h.logText(), h.driveUntil([&] { return orders >= 2; }, 10000));
+    }
+
+    // A renewal window in year 9999 (or past notAfter) is not used: two thirds.
+    void renewalWindowPastExpiryIsNotUsed() {
+        std::string base;
+        std::atomic<int> asked{0};
+        FakeAcmeServer ca([&](const FakeRequest& r) -> FakeReply {
+            if (r.path == "/dir") return {200, directory(base)};
+            if (r.path == "/ari/" + std::string(kRfcAriId)) {
+                ++asked;
+                return {
+                    200,
+                    R"({"suggestedWindow":{"start":"9999-12-30T00:00:00Z","end":"9999-12-31T00:00:00Z"}})"};
+            }
+            return {404, "{}"};
+        });
+        base = ca.url("");
+        Harness h;
+        baseSettings(h, ca.port());
+        h.host.settings["ca_bundle"] = ca.caPath();
+        store(h, ca.port(), "rport.example.com", rfcExampleCertificate());
+        h.create();
+        CPPUNIT_ASSERT_MESSAGE(h.logText(), h.driveUntil([&] { return asked >= 1; }, 10000));
+        h.driveFor(300);
+        ASSERT_HAS(h.logText(), "WARN the CA's renewal window for rport.example.com");
+        const auto status = *h.lastStatus();
+        CPPUNIT_ASSERT_EQUAL(std::string("valid"), status.state);
+        const auto bundle = h.current();
+        CPPUNIT_ASSERT(std::abs(status.nextAttempt - (bundle->notBefore + 60 * 86400)) <= 2);
+        ASSERT_HAS(status.detail, "two thirds");
+        CPPUNIT_ASSERT_EQUAL(size_t(0), h.countLogs("ordering a certificate"));
     }
 
     void oversizedAnswerIsRefused() {
