@@ -168,6 +168,22 @@ public:
         badMac.host.settings["eab_kid"] = "kid-1";
         badMac.host.settings["eab_hmac_key"] = "not+base64url/";
         ASSERT_HAS(createError(badMac), "'eab_hmac_key' must be the base64url text");
+        // Padding, as rportd's config check accepts it: up to two '='.
+        for (const char* padded :
+             {"c2VjcmV0LWtleQ==", "c2VjcmV0LWtleQ", "c2VjcmV0LWtleTE=", "c2VjcmV0LWtleTEy"}) {
+            Harness h;
+            baseSettings(h, freeLoopbackPort());
+            h.host.settings["eab_kid"] = "kid-1";
+            h.host.settings["eab_hmac_key"] = padded;
+            CPPUNIT_ASSERT_EQUAL_MESSAGE(padded, std::string(""), createError(h));
+        }
+        for (const char* bad : {"c2VjcmV0LWtleQ===", "=", "==", "c2Vj=cmV0"}) {
+            Harness h;
+            baseSettings(h, 1);
+            h.host.settings["eab_kid"] = "kid-1";
+            h.host.settings["eab_hmac_key"] = bad;
+            ASSERT_HAS(createError(h), "'eab_hmac_key' must be the base64url text");
+        }
         Harness notPem;
         baseSettings(notPem, 1);
         notPem.host.settings["ca_bundle"] = notPem.dataDir() + "/x.pem";
