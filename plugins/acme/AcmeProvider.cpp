@@ -95,6 +95,8 @@ AcmeProvider::AcmeProvider(rport::sdk::Host host)
     const int64_t now = nowMs();
     std::string why;
     if (auto stored = usableStored(now, why)) {
+        if (!why.empty())
+            _host.warning("the stored certificate for " + _settings.name + " is unusable: " + why);
         install(stored->first, stored->second);
         _host.info("using the stored certificate for " + _settings.name + " (serial " +
                    stored->second.serialHex + ", valid until " + utcText(stored->second.notAfter) +
@@ -150,27 +152,22 @@ bool AcmeProvider::renewalDue(int64_t now) const {
     return !_inForce || _keyTypeChanged || now >= _plan.renewAt() * 1000;
 }
 
-std::optional<std::pair<StoredPair, CertificateInfo>> AcmeProvider::usableStored(
-    int64_t now, std::string& why) const {
-    std::optional<StoredPair> pair;
-    try {
-        pair = _storage.loadCertificate(_settings.name);
-    } catch (const StorageError& e) {
-        why = e.what();
-        return std::nullopt;
-    }
+std::optional<std::pair<StoredPair, CertificateInfo>> AcmeProvider::checkedPair(
+    std::optional<StoredPair> pair, const std::string& chainPath, const std::string& keyPath,
+    int64_t now, std::string& why, bool& mismatched) const {
+    mismatched = false;
     if (!pair) return std::nullopt;
     CertificateInfo info;
     try {
         info = inspectChain(pair->chainPem);
     } catch (const CertificateError& e) {
-        why =
-            _storage.chainPath(_settings.name) + " holds no usable certificate (" + e.what() + ")";
+        why = chainPath + " holds no usable certificate (" + e.what() + ")";
+        mismatched = true;
         return std::nullopt;
     }
     if (!keyMatchesLeaf(pair->chainPem, pair->keyPem)) {
-        why = _storage.keyPath(_settings.name) + " is not the key of " +
-              _storage.chainPath(_settings.name);
+        why = keyPath + " is not the key of " + chainPath;
+        mismatched = true;
         return std::nullopt;
     }
     if (!info.coversName(_settings.name)) {
@@ -182,6 +179,36 @@ std::optional<std::pair<StoredPair, CertificateInfo>> AcmeProvider::usableStored
         return std::nullopt;
     }
     return std::make_pair(std::move(*pair), std::move(info));
+}
+
+std::optional<std::pair<StoredPair, CertificateInfo>> AcmeProvider::usableStored(
+    int64_t now, std::string& why) const {
+    const std::string& name = _settings.name;
+    bool mismatched = false;
+    try {
+        if (auto current = checkedPair(_storage.loadCertificate(name), _storage.chainPath(name),
+                                       _storage.keyPath(name), now, why, mismatched))
+            return current;
+    } catch (const StorageError& e) {
+        why = e.what();
+        return std::nullopt;
+    }
+    if (!mismatched) return std::nullopt;
+    // A write cut short between the key's rename and the chain's: the
+    // backup pair is what was served before; use it while it is good.
+    try {
+        std::string previousWhy;
+        bool previousMismatched = false;
+        if (auto previous = checkedPair(
+                _storage.loadPreviousCertificate(name), _storage.previousChainPath(name),
+                _storage.previousKeyPath(name), now, previousWhy, previousMismatched)) {
+            why += "; using the backup pair " + _storage.previousChainPath(name) + " instead";
+            return previous;
+        }
+    } catch (const StorageError&) {
+        // The current pair's reason is the one to tell.
+    }
+    return std::nullopt;
 }
 
 void AcmeProvider::install(const StoredPair& pair, const CertificateInfo& info) {
@@ -205,6 +232,7 @@ void AcmeProvider::install(const StoredPair& pair, const CertificateInfo& info) 
     _caRetryAfterMs = 0;
     _caRetryAfterClamped = false;
     _refusedWindow.reset();
+    _unstored.reset();
     _lastError.clear();
     _lastErrorAt = 0;
     _lastErrorNeedsOperator = false;
@@ -280,6 +308,11 @@ void AcmeProvider::report(int64_t now) {
                    _storage.orderLockPath(_settings.name) + " is locked); checking again at " +
                    utcText(_lockRecheckMs / 1000);
         s.nextAttempt = _lockRecheckMs / 1000;
+    } else if (_unstored && _retryAtMs && _inForce) {
+        s.detail = "certificate valid until " + utcText(_inForce->notAfter) +
+                   " in service, not stored yet; next write attempt at " +
+                   utcText(_retryAtMs / 1000);
+        s.nextAttempt = _retryAtMs / 1000;
     } else if (_retryAtMs) {
         s.detail = "attempt " + std::to_string(_failures) + " failed; next attempt at " +
                    utcText(_retryAtMs / 1000) +
@@ -340,6 +373,12 @@ void AcmeProvider::idleTurn(int64_t now) {
         arm(_lockRecheckMs - now);
         return;
     }
+    if (_unstored && !renewalDue(now)) {
+        if (now + kSlackMs >= _retryAtMs) {
+            storeTurn(now);
+            return;
+        }
+    }
     if (renewalDue(now)) {
         if (_retryAtMs && now + kSlackMs < _retryAtMs) {
             arm(_retryAtMs - now);
@@ -355,6 +394,7 @@ void AcmeProvider::idleTurn(int64_t now) {
     }
     int64_t next = _plan.renewAt() * 1000;
     if (_ariCheckMs < next) next = _ariCheckMs;
+    if (_unstored && _retryAtMs < next) next = _retryAtMs;
     arm(next - now);
 }
 
@@ -506,6 +546,7 @@ void AcmeProvider::orderTurn(int64_t now) {
 
 void AcmeProvider::orderDone(int64_t now) {
     const StoredPair pair = _order->issued();
+    const std::string storeError = _order->storeError();
     _order.reset();
     _orderLock.reset();
     CertificateInfo info;
@@ -522,9 +563,80 @@ void AcmeProvider::orderDone(int64_t now) {
     install(pair, info);
     _host.info("next renewal of " + _settings.name + " at " + utcText(_plan.renewAt()) + " (" +
                _plan.basis() + ")");
+    if (!storeError.empty()) {
+        // Served from memory all the same; only the write is retried, never
+        // the order (that would be another certificate from the CA).
+        _unstored = pair;
+        _failures = 1;
+        _retryAtMs = now + backoffMs(_failures, _settings.retryMinMs, _settings.retryMaxMs);
+        _lastError = "the new certificate (serial " + info.serialHex +
+                     ") is in service but could not be stored: " + storeError +
+                     ". Fix the storage; rportd writes it again without ordering a new one";
+        _lastErrorAt = now / 1000;
+        _lastErrorNeedsOperator = true;
+        _host.error(printable(
+            _lastError + "; next write attempt at " + utcText(_retryAtMs / 1000) + ".", 4000));
+    }
     report(now);
     announce();
     _worker.wake();
+}
+
+void AcmeProvider::storeTurn(int64_t now) {
+    std::string problem;
+    try {
+        auto lock = _storage.tryLockName(_settings.name);
+        if (!lock) {
+            problem =
+                _storage.orderLockPath(_settings.name) + " is locked by another rportd instance";
+        } else {
+            // Another instance may have stored a newer one meanwhile.
+            std::string why;
+            const auto stored = usableStored(now, why);
+            if (stored && why.empty() && stored->second.notAfter >= _inForce->notAfter) {
+                _unstored.reset();
+                if (!adoptFresherStored(now)) {
+                    _failures = 0;
+                    _retryAtMs = 0;
+                    _lastError.clear();
+                    _lastErrorAt = 0;
+                    _lastErrorNeedsOperator = false;
+                    report(now);
+                }
+                _worker.wake();
+                return;
+            }
+            _storage.saveCertificate(_settings.name, *_unstored);
+        }
+    } catch (const StorageError& e) {
+        problem = e.what();
+    }
+    if (problem.empty()) {
+        _unstored.reset();
+        _failures = 0;
+        _retryAtMs = 0;
+        _lastError.clear();
+        _lastErrorAt = 0;
+        _lastErrorNeedsOperator = false;
+        _host.info("stored the certificate for " + _settings.name + " (serial " +
+                   _inForce->serialHex + ") in " + _storage.nameFolder(_settings.name));
+        report(now);
+        _worker.wake();
+        return;
+    }
+    ++_failures;
+    const int64_t delay = backoffMs(_failures, _settings.retryMinMs, _settings.retryMaxMs);
+    _retryAtMs = now + delay;
+    _lastError = "the certificate in service (serial " + _inForce->serialHex +
+                 ") could not be stored: " + problem +
+                 ". Fix the storage; rportd writes it again without ordering a new one";
+    _lastErrorAt = now / 1000;
+    _lastErrorNeedsOperator = true;
+    _host.error(printable(_lastError + "; next write attempt at " + utcText(_retryAtMs / 1000) +
+                              " (in " + formatDuration(delay) + ").",
+                          4000));
+    report(now);
+    arm(delay);
 }
 
 void AcmeProvider::orderFailed(const AcmeFailure& failure, int64_t now) {

@@ -584,7 +584,13 @@ OrderStep OrderMachine::downloadStep() {
 }
 
 OrderStep OrderMachine::storeStep() {
-    _storage.saveCertificate(_settings.name, _issued);
+    // The certificate is issued: a failed write must not throw it away (a
+    // new order would count against the CA's duplicate-certificate limit).
+    try {
+        _storage.saveCertificate(_settings.name, _issued);
+    } catch (const StorageError& e) {
+        _storeError = e.what();
+    }
     _state = OrderState::Done;
     return OrderStep{OrderStep::Done, 0};
 }

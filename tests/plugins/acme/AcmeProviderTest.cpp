@@ -101,6 +101,7 @@ class AcmeProviderTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(storedCertificateIsServedAtOnce);
     CPPUNIT_TEST(expiredStoredCertificateIsNotServed);
     CPPUNIT_TEST(mismatchedStoredKeyIsNotServed);
+    CPPUNIT_TEST(interruptedWriteServesTheBackupPair);
     CPPUNIT_TEST(dueCertificateStaysInServiceWhileRetrying);
     CPPUNIT_TEST(renewNowOnlyChecks);
     CPPUNIT_TEST(otherKeyTypeIsServedAndReplaced);
@@ -274,6 +275,35 @@ public:
         h.create();
         CPPUNIT_ASSERT(!h.current());
         ASSERT_HAS(h.logText(), "privkey.pem is not the key of");
+    }
+
+    // A crash between the key's rename and the chain's: the current pair
+    // does not match, the backup pair does and is valid: it is served.
+    void interruptedWriteServesTheBackupPair() {
+        const uint16_t closed = freeLoopbackPort();
+        Harness h;
+        baseSettings(h, closed);
+        const auto good = selfSigned("rport.example.com", -86400, 89 * 86400);
+        auto broken = good;
+        broken.keyPem = selfSigned("rport.example.com", 0, 86400).keyPem;  // the new key
+        store(h, closed, "rport.example.com", broken);
+        const std::string dir =
+            h.stateDir() + "/127.0.0.1-" + std::to_string(closed) + "-dir/rport.example.com";
+        for (const auto& [file, text] :
+             {std::make_pair(std::string("/fullchain.previous.pem"), good.chainPem),
+              std::make_pair(std::string("/privkey.previous.pem"), good.keyPem)}) {
+            FILE* f = fopen((dir + file).c_str(), "w");
+            fputs(text.c_str(), f);
+            fclose(f);
+        }
+        h.create();
+        const auto bundle = h.current();
+        CPPUNIT_ASSERT_MESSAGE(h.logText(), bundle.has_value());
+        CPPUNIT_ASSERT_EQUAL(good.chainPem, bundle->chainPem);
+        CPPUNIT_ASSERT_EQUAL(good.keyPem, bundle->keyPem);
+        ASSERT_HAS(h.logText(), "privkey.pem is not the key of");
+        ASSERT_HAS(h.logText(), "using the backup pair");
+        CPPUNIT_ASSERT_EQUAL(std::string("valid"), h.lastStatus()->state);
     }
 
     void dueCertificateStaysInServiceWhileRetrying() {
