@@ -227,7 +227,9 @@ void AcmeProvider::install(const StoredPair& pair, const CertificateInfo& info) 
                    " has another key type than key_type = \"" + keyTypeName(_settings.keyType) +
                    "\"; replacing it");
     _plan.setCertificate(info.notBefore, info.notAfter);
-    _failures = 0;
+    // A certificate due at once (a CA issuing very short ones) does not end
+    // the backoff: orderDone plans the next attempt after it.
+    if (!renewalDue(nowMs())) _failures = 0;
     _retryAtMs = 0;
     _caRetryAfterMs = 0;
     _caRetryAfterClamped = false;
@@ -563,6 +565,16 @@ void AcmeProvider::orderDone(int64_t now) {
     install(pair, info);
     _host.info("next renewal of " + _settings.name + " at " + utcText(_plan.renewAt()) + " (" +
                _plan.basis() + ")");
+    if (renewalDue(now) && !_keyTypeChanged) {
+        ++_failures;
+        _retryAtMs = now + backoffMs(_failures, _settings.retryMinMs, _settings.retryMaxMs);
+        _lastError = "the CA issued a certificate that is due for renewal at once (valid " +
+                     utcText(info.notBefore) + " to " + utcText(info.notAfter) +
+                     "); ordering again after a backoff";
+        _lastErrorAt = now / 1000;
+        _lastErrorNeedsOperator = false;
+        _host.warning(_lastError + " at " + utcText(_retryAtMs / 1000));
+    }
     if (!storeError.empty()) {
         // Served from memory all the same; only the write is retried, never
         // the order (that would be another certificate from the CA).

@@ -579,6 +579,8 @@ OrderStep OrderMachine::downloadStep() {
         throw AcmeFailure("the certificate the CA sent is not for the key rportd made");
     if (!info.coversName(_settings.name))
         throw AcmeFailure("the certificate the CA sent does not name " + _settings.name);
+    const std::string validity = issuedValidityProblem(info, nowMs() / 1000);
+    if (!validity.empty()) throw AcmeFailure(validity);
     _issued = StoredPair{r.body, keyPem};
     return go(OrderState::Store);
 }

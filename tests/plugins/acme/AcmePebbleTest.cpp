@@ -64,6 +64,7 @@ class AcmePebbleTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(twoInstancesOrderOnce);
     CPPUNIT_TEST(renewsAtTwoThirdsOfTheLifetime);
     CPPUNIT_TEST(storageFailureKeepsTheIssuedCertificate);
+    CPPUNIT_TEST(veryShortCertificatesKeepTheBackoff);
     CPPUNIT_TEST_SUITE_END();
 
     bool skip() {
@@ -468,6 +469,28 @@ public:
         CPPUNIT_ASSERT_EQUAL(size_t(1), h.countLogs(RPORT_LOG_INFO, "ordering a certificate"));
         CPPUNIT_ASSERT_EQUAL(1, h.host.certChangedCount());
         CPPUNIT_ASSERT_EQUAL(size_t(1), h.countLogs(RPORT_LOG_INFO, "stored the certificate"));
+    }
+
+    // A CA issuing 1-second certificates: each is due (or expired) at
+    // once; the worker backs off (retry_min 1s, doubling) instead of
+    // ordering back to back.
+    void veryShortCertificatesKeepTheBackoff() {
+        if (skip()) return;
+        PebbleOptions options;
+        options.certificateValiditySeconds = 1;
+        options.nonceRejectPercent = 0;
+        PebbleServer pebble(options);
+        Harness h;
+        configure(h, pebble, "tiny.rport.test");
+        Http01Responder responder(pebble.httpPort(), {&h.host});
+        h.create();
+        h.driveFor(3500);
+        const size_t orders = h.countLogs(RPORT_LOG_INFO, "ordering a certificate");
+        h.destroy();
+        CPPUNIT_ASSERT_MESSAGE(h.logText(), orders >= 1 && orders <= 3);
+        CPPUNIT_ASSERT_MESSAGE(
+            h.logText(),
+            h.countLogs("due for renewal at once") + h.countLogs("expired already") >= 1);
     }
 };
 

@@ -34,6 +34,7 @@ class RenewalPlanTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(ariIdOfTheRfc9773Example);
     CPPUNIT_TEST(ariIdOfASmallSerialAndWithoutAki);
     CPPUNIT_TEST(certificateFacts);
+    CPPUNIT_TEST(issuedCertificateMustBeValidNow);
     CPPUNIT_TEST_SUITE_END();
 
 public:
@@ -185,6 +186,20 @@ public:
         CPPUNIT_ASSERT(!keyMatchesLeaf(pair.chainPem, other.keyPem));
         CPPUNIT_ASSERT(!keyMatchesLeaf(pair.chainPem, "garbage"));
         CPPUNIT_ASSERT_THROW(inspectChain("no certificate here"), CertificateError);
+    }
+
+    void issuedCertificateMustBeValidNow() {
+        CertificateInfo info;
+        info.notBefore = 1000;
+        info.notAfter = 2000;
+        CPPUNIT_ASSERT_EQUAL(std::string(""), issuedValidityProblem(info, 1500));
+        CPPUNIT_ASSERT_EQUAL(std::string(""), issuedValidityProblem(info, 1000 - 300));
+        CPPUNIT_ASSERT(issuedValidityProblem(info, 2000).find("has expired already") !=
+                       std::string::npos);
+        CPPUNIT_ASSERT(issuedValidityProblem(info, 5000).find("has expired already") !=
+                       std::string::npos);
+        CPPUNIT_ASSERT(issuedValidityProblem(info, 1000 - 301).find("is not valid before") !=
+                       std::string::npos);
     }
 };
 
