@@ -283,6 +283,12 @@ void AcmeProvider::arm(int64_t delayMs) {
             _host.startLongTimer(static_cast<uint64_t>(delayMs), 0, &AcmeProvider::onTimer, this);
         _timerArmed = true;
     } catch (const Error& e) {
+        if (_stopping || e.code() == RPORT_E_UNAVAILABLE) {
+            // rportd is closing this instance: nothing to wait for.
+            _hostClosing = _hostClosing || e.code() == RPORT_E_UNAVAILABLE;
+            _host.debug(std::string("no timer started: ") + printable(e.what()));
+            return;
+        }
         _host.error(std::string("cannot start a timer: ") + e.what() +
                     "; the acme provider is stuck until SIGHUP");
     }
@@ -336,7 +342,7 @@ void AcmeProvider::report(int64_t now) {
 // ---- the worker's turns -----------------------------------------------------------------
 
 void AcmeProvider::turn() {
-    if (_stopping) return;
+    if (_stopping || _hostClosing) return;
     try {
         const int64_t now = nowMs();
         if (_recheckRequested.exchange(false)) recheck(now);
@@ -344,6 +350,16 @@ void AcmeProvider::turn() {
             orderTurn(now);
         else
             idleTurn(now);
+    } catch (const Error& e) {
+        if (_stopping || e.code() == RPORT_E_UNAVAILABLE) {
+            _hostClosing = _hostClosing || e.code() == RPORT_E_UNAVAILABLE;
+            _host.debug(std::string("acme provider: stopping (") + printable(e.what()) + ")");
+            return;
+        }
+        _host.error(std::string("acme provider: unexpected error: ") + printable(e.what()));
+        _order.reset();
+        _orderLock.reset();
+        orderFailed(AcmeFailure(std::string("unexpected error: ") + e.what()), nowMs());
     } catch (const std::exception& e) {
         // Nothing should get here; if something does, retry later instead of
         // leaving the provider without a timer.
@@ -453,7 +469,7 @@ void AcmeProvider::renewalInfoTurn(int64_t now) {
             report(now);
         }
     } catch (const std::exception& e) {
-        if (_stopping) return;
+        if (_stopping || _hostClosing) return;
         _ariCheckMs = now + kAriFailureMs;
         _host.warning("could not get renewal information for " + _settings.name + " from the CA (" +
                       printable(e.what()) + "); keeping the renewal at " +
@@ -652,6 +668,11 @@ void AcmeProvider::storeTurn(int64_t now) {
 }
 
 void AcmeProvider::orderFailed(const AcmeFailure& failure, int64_t now) {
+    if (_stopping || failure.isHostClosing()) {
+        _hostClosing = _hostClosing || failure.isHostClosing();
+        _host.debug("the order for " + _settings.name + " ends: " + printable(failure.what()));
+        return;
+    }
     ++_failures;
     int64_t delay = backoffMs(_failures, _settings.retryMinMs, _settings.retryMaxMs);
     _caRetryAfterMs = 0;

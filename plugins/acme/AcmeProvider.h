@@ -127,6 +127,9 @@ private:
     bool _timerArmed = false;
     std::atomic<bool> _recheckRequested{false};
     std::atomic<bool> _stopping{false};
+    // A host service answered RPORT_E_UNAVAILABLE: rportd is closing this
+    // instance (destroy follows); do nothing more, say nothing above debug.
+    bool _hostClosing = false;
 
     Worker _worker;
 };

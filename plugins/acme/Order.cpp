@@ -171,6 +171,8 @@ OrderStep OrderMachine::step() {
     } catch (const StorageError& e) {
         return fail(AcmeFailure(std::string("cannot store ACME data: ") + e.what(), true));
     } catch (const rport::sdk::Error& e) {
+        if (e.code() == RPORT_E_UNAVAILABLE)
+            return fail(AcmeFailure::hostClosing(std::string("rportd is closing: ") + e.what()));
         return fail(AcmeFailure(std::string("rportd refused: ") + e.what()));
     } catch (const std::exception& e) {
         return fail(

@@ -115,6 +115,7 @@ class AcmeProviderTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(noChallengeWeMayAnswer);
     CPPUNIT_TEST(hostileTokenIsNotPublished);
     CPPUNIT_TEST(refusedChallengeTypeFallsBack);
+    CPPUNIT_TEST(closingHostIsNotAnError);
     CPPUNIT_TEST_SUITE_END();
 
 public:
@@ -712,6 +713,62 @@ public:
         ASSERT_HAS(h.logText(), "answering the http-01 challenge for rport.example.com");
         CPPUNIT_ASSERT(answered == std::vector<std::string>{"/chall/http"});
         CPPUNIT_ASSERT(h.host.http01Tokens().empty());  // withdrawn again
+    }
+
+    // rportd closes the instance before destroy: its services answer
+    // RPORT_E_UNAVAILABLE. The worker stops quietly, no error or warning.
+    void closingHostIsNotAnError() {
+        std::string base;
+        FakeAcmeServer ca([&](const FakeRequest& r) -> FakeReply {
+            if (r.path == "/authz/1")
+                return {
+                    200,
+                    R"({"status":"pending","identifier":{"type":"dns","value":"rport.example.com"},)"
+                    R"("challenges":[{"type":"http-01","url":")" +
+                        base + R"(/chall/http","token":"tokH"}]})"};
+            return orderCa(base, "[]")(r);
+        });
+        base = ca.url("");
+        Harness h;
+        baseSettings(h, ca.port());
+        h.host.settings["ca_bundle"] = ca.caPath();
+        h.host.settings["challenges"] = "http-01";
+        h.host.stateDir = h.stateDir();
+        ::mkdir(h.host.stateDir.c_str(), 0700);
+        static rport_host_v1 table;
+        table = *h.host.api();
+        table.http01_publish = [](rport_host_ctx*, rport_str, rport_str) -> int32_t {
+            return RPORT_E_UNAVAILABLE;
+        };
+        table.timer_start = [](rport_host_ctx*, uint32_t, uint32_t, rport_timer_fn, void*,
+                               uint64_t*) -> int32_t { return RPORT_E_UNAVAILABLE; };
+        table.timer_start64 = [](rport_host_ctx*, uint64_t, uint64_t, rport_timer_fn, void*,
+                                 uint64_t*) -> int32_t { return RPORT_E_UNAVAILABLE; };
+        void* image = ::dlopen(pluginPath().c_str(), RTLD_NOW | RTLD_LOCAL);
+        auto entry = reinterpret_cast<rport_plugin_entry_v1_fn>(::dlsym(image, RPORT_ENTRY_SYMBOL));
+        const rport_plugin_v1* descriptor = nullptr;
+        CPPUNIT_ASSERT_EQUAL(int32_t(RPORT_OK), entry(&table, &descriptor));
+        const rport_backend_v1* backend =
+            rport::sdk::findBackend(descriptor, RPORT_KIND_CERT_PROVIDER, "acme");
+        rport::sdk::CallResult why;
+        h.provider = rport::sdk::CertClient::create(
+            static_cast<const rport_cert_v1*>(backend->vtable), h.host.ctx(), why);
+        CPPUNIT_ASSERT_MESSAGE(why.message, h.provider != nullptr);
+        CPPUNIT_ASSERT_MESSAGE(h.logText(), h.driveUntil(
+                                                [&] {
+                                                    for (const auto& r : ca.requests())
+                                                        if (r.path == "/authz/1") return true;
+                                                    return false;
+                                                },
+                                                10000));
+        h.driveFor(500);
+        h.provider->renewNow();  // SIGHUP during the close: still nothing to say
+        h.driveFor(200);
+        h.destroy();
+        ::dlclose(image);
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(h.logText(), size_t(0), h.countLogs(RPORT_LOG_ERROR, ""));
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(h.logText(), size_t(0), h.countLogs(RPORT_LOG_WARNING, ""));
+        ASSERT_HAS(h.logText(), "DEBUG the order for rport.example.com ends: rportd is closing");
     }
 };
 
