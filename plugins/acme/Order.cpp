@@ -410,12 +410,13 @@ OrderStep OrderMachine::newOrderStep() {
     readOrder(r);
     debug("order " + printable(_orderUrl) + " is " + printable(_orderStatus, 40));
     if (_orderStatus == "ready") return go(OrderState::Finalize);
-    if (_orderStatus == "valid") return go(OrderState::Download);
-    if (_orderStatus == "processing") {
-        _finalized = true;
-        startPolling();
-        return go(OrderState::PollOrder);
-    }
+    if (_orderStatus == "valid" || _orderStatus == "processing")
+        // A reused order finalized by someone else (an earlier attempt that
+        // was cut short): its certificate is for a key rportd does not have.
+        // Each attempt is a new OrderMachine, so the next one orders anew.
+        throw AcmeFailure("the CA returned an order that was already finalized (" +
+                          printable(_orderUrl) + " is " + printable(_orderStatus, 40) +
+                          "); a new order will be made");
     if (_authorizations.empty()) throw AcmeFailure("the CA's order lists no authorizations");
     return go(OrderState::Authorizations);
 }
@@ -566,6 +567,9 @@ OrderStep OrderMachine::pollOrderStep() {
 }
 
 OrderStep OrderMachine::downloadStep() {
+    if (!_certificateKey)
+        throw AcmeFailure(
+            "the CA returned an order that was already finalized; a new order will be made");
     const HttpResult r =
         _client.post(_certificateUrl, "", false, "application/pem-certificate-chain");
     if (!r.ok()) throwProblem(r, "downloading the certificate");

@@ -116,6 +116,7 @@ class AcmeProviderTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(hostileTokenIsNotPublished);
     CPPUNIT_TEST(refusedChallengeTypeFallsBack);
     CPPUNIT_TEST(closingHostIsNotAnError);
+    CPPUNIT_TEST(alreadyFinalizedOrderIsAClearFailure);
     CPPUNIT_TEST_SUITE_END();
 
 public:
@@ -769,6 +770,47 @@ public:
         CPPUNIT_ASSERT_EQUAL_MESSAGE(h.logText(), size_t(0), h.countLogs(RPORT_LOG_ERROR, ""));
         CPPUNIT_ASSERT_EQUAL_MESSAGE(h.logText(), size_t(0), h.countLogs(RPORT_LOG_WARNING, ""));
         ASSERT_HAS(h.logText(), "DEBUG the order for rport.example.com ends: rportd is closing");
+    }
+
+    // The CA hands back an order that is already valid (or processing): its
+    // certificate is for a key rportd never made. Said plainly; the next
+    // attempt places a new order.
+    void alreadyFinalizedOrderIsAClearFailure() {
+        for (const std::string status : {"valid", "processing"}) {
+            std::string base;
+            std::atomic<int> orders{0}, downloads{0};
+            FakeAcmeServer ca([&](const FakeRequest& r) -> FakeReply {
+                if (r.path == "/new-order") {
+                    ++orders;
+                    return {201,
+                            R"({"status":")" + status + R"(","authorizations":[")" + base +
+                                R"(/authz/1"],"finalize":")" + base +
+                                R"(/finalize/1","certificate":")" + base + R"(/cert/1"})",
+                            "application/json",
+                            {{"Location", base + "/order/1"}}};
+                }
+                if (r.path == "/order/1")
+                    return {200, R"({"status":"valid","certificate":")" + base + R"(/cert/1"})"};
+                if (r.path == "/cert/1") {
+                    ++downloads;
+                    return {200, selfSigned("rport.example.com", -60, 86400).chainPem,
+                            "application/pem-certificate-chain"};
+                }
+                return orderCa(base, "[]")(r);
+            });
+            base = ca.url("");
+            Harness h;
+            baseSettings(h, ca.port());
+            h.host.settings["ca_bundle"] = ca.caPath();
+            h.host.settings["retry_min"] = "1s";
+            h.create();
+            CPPUNIT_ASSERT_MESSAGE(h.logText(), h.driveUntil([&] { return orders >= 2; }, 10000));
+            h.destroy();
+            ASSERT_HAS(h.logText(), "the CA returned an order that was already finalized (" + base +
+                                        "/order/1 is " + status + "); a new order will be made");
+            CPPUNIT_ASSERT_EQUAL(0, downloads.load());
+            CPPUNIT_ASSERT_EQUAL(size_t(0), h.countLogs("is not for the key rportd made"));
+        }
     }
 };
 
