@@ -26,10 +26,20 @@ public:
     // The ACME problem's short type ("rateLimited"), "" when none.
     const std::string& problemType() const noexcept { return _problemType; }
 
+    // rportd answered RPORT_E_UNAVAILABLE: it is closing this instance, so
+    // the attempt ends without anything to report.
+    static AcmeFailure hostClosing(const std::string& message) {
+        AcmeFailure f(message);
+        f._hostClosing = true;
+        return f;
+    }
+    bool isHostClosing() const noexcept { return _hostClosing; }
+
 private:
     bool _needsOperator;
     std::optional<int64_t> _retryAfterSeconds;
     std::string _problemType;
+    bool _hostClosing = false;
 };
 
 }  // namespace rport::plugins::acme

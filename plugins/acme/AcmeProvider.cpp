@@ -95,6 +95,8 @@ AcmeProvider::AcmeProvider(rport::sdk::Host host)
     const int64_t now = nowMs();
     std::string why;
     if (auto stored = usableStored(now, why)) {
+        if (!why.empty())
+            _host.warning("the stored certificate for " + _settings.name + " is unusable: " + why);
         install(stored->first, stored->second);
         _host.info("using the stored certificate for " + _settings.name + " (serial " +
                    stored->second.serialHex + ", valid until " + utcText(stored->second.notAfter) +
@@ -150,27 +152,22 @@ bool AcmeProvider::renewalDue(int64_t now) const {
     return !_inForce || _keyTypeChanged || now >= _plan.renewAt() * 1000;
 }
 
-std::optional<std::pair<StoredPair, CertificateInfo>> AcmeProvider::usableStored(
-    int64_t now, std::string& why) const {
-    std::optional<StoredPair> pair;
-    try {
-        pair = _storage.loadCertificate(_settings.name);
-    } catch (const StorageError& e) {
-        why = e.what();
-        return std::nullopt;
-    }
+std::optional<std::pair<StoredPair, CertificateInfo>> AcmeProvider::checkedPair(
+    std::optional<StoredPair> pair, const std::string& chainPath, const std::string& keyPath,
+    int64_t now, std::string& why, bool& mismatched) const {
+    mismatched = false;
     if (!pair) return std::nullopt;
     CertificateInfo info;
     try {
         info = inspectChain(pair->chainPem);
     } catch (const CertificateError& e) {
-        why =
-            _storage.chainPath(_settings.name) + " holds no usable certificate (" + e.what() + ")";
+        why = chainPath + " holds no usable certificate (" + e.what() + ")";
+        mismatched = true;
         return std::nullopt;
     }
     if (!keyMatchesLeaf(pair->chainPem, pair->keyPem)) {
-        why = _storage.keyPath(_settings.name) + " is not the key of " +
-              _storage.chainPath(_settings.name);
+        why = keyPath + " is not the key of " + chainPath;
+        mismatched = true;
         return std::nullopt;
     }
     if (!info.coversName(_settings.name)) {
@@ -182,6 +179,36 @@ std::optional<std::pair<StoredPair, CertificateInfo>> AcmeProvider::usableStored
         return std::nullopt;
     }
     return std::make_pair(std::move(*pair), std::move(info));
+}
+
+std::optional<std::pair<StoredPair, CertificateInfo>> AcmeProvider::usableStored(
+    int64_t now, std::string& why) const {
+    const std::string& name = _settings.name;
+    bool mismatched = false;
+    try {
+        if (auto current = checkedPair(_storage.loadCertificate(name), _storage.chainPath(name),
+                                       _storage.keyPath(name), now, why, mismatched))
+            return current;
+    } catch (const StorageError& e) {
+        why = e.what();
+        return std::nullopt;
+    }
+    if (!mismatched) return std::nullopt;
+    // A write cut short between the key's rename and the chain's: the
+    // backup pair is what was served before; use it while it is good.
+    try {
+        std::string previousWhy;
+        bool previousMismatched = false;
+        if (auto previous = checkedPair(
+                _storage.loadPreviousCertificate(name), _storage.previousChainPath(name),
+                _storage.previousKeyPath(name), now, previousWhy, previousMismatched)) {
+            why += "; using the backup pair " + _storage.previousChainPath(name) + " instead";
+            return previous;
+        }
+    } catch (const StorageError&) {
+        // The current pair's reason is the one to tell.
+    }
+    return std::nullopt;
 }
 
 void AcmeProvider::install(const StoredPair& pair, const CertificateInfo& info) {
@@ -200,9 +227,14 @@ void AcmeProvider::install(const StoredPair& pair, const CertificateInfo& info) 
                    " has another key type than key_type = \"" + keyTypeName(_settings.keyType) +
                    "\"; replacing it");
     _plan.setCertificate(info.notBefore, info.notAfter);
-    _failures = 0;
+    // A certificate due at once (a CA issuing very short ones) does not end
+    // the backoff: orderDone plans the next attempt after it.
+    if (!renewalDue(nowMs())) _failures = 0;
     _retryAtMs = 0;
     _caRetryAfterMs = 0;
+    _caRetryAfterClamped = false;
+    _refusedWindow.reset();
+    _unstored.reset();
     _lastError.clear();
     _lastErrorAt = 0;
     _lastErrorNeedsOperator = false;
@@ -251,6 +283,12 @@ void AcmeProvider::arm(int64_t delayMs) {
             _host.startLongTimer(static_cast<uint64_t>(delayMs), 0, &AcmeProvider::onTimer, this);
         _timerArmed = true;
     } catch (const Error& e) {
+        if (_stopping || e.code() == RPORT_E_UNAVAILABLE) {
+            // rportd is closing this instance: nothing to wait for.
+            _hostClosing = _hostClosing || e.code() == RPORT_E_UNAVAILABLE;
+            _host.debug(std::string("no timer started: ") + printable(e.what()));
+            return;
+        }
         _host.error(std::string("cannot start a timer: ") + e.what() +
                     "; the acme provider is stuck until SIGHUP");
     }
@@ -278,6 +316,11 @@ void AcmeProvider::report(int64_t now) {
                    _storage.orderLockPath(_settings.name) + " is locked); checking again at " +
                    utcText(_lockRecheckMs / 1000);
         s.nextAttempt = _lockRecheckMs / 1000;
+    } else if (_unstored && _retryAtMs && _inForce) {
+        s.detail = "certificate valid until " + utcText(_inForce->notAfter) +
+                   " in service, not stored yet; next write attempt at " +
+                   utcText(_retryAtMs / 1000);
+        s.nextAttempt = _retryAtMs / 1000;
     } else if (_retryAtMs) {
         s.detail = "attempt " + std::to_string(_failures) + " failed; next attempt at " +
                    utcText(_retryAtMs / 1000) +
@@ -299,7 +342,7 @@ void AcmeProvider::report(int64_t now) {
 // ---- the worker's turns -----------------------------------------------------------------
 
 void AcmeProvider::turn() {
-    if (_stopping) return;
+    if (_stopping || _hostClosing) return;
     try {
         const int64_t now = nowMs();
         if (_recheckRequested.exchange(false)) recheck(now);
@@ -307,6 +350,16 @@ void AcmeProvider::turn() {
             orderTurn(now);
         else
             idleTurn(now);
+    } catch (const Error& e) {
+        if (_stopping || e.code() == RPORT_E_UNAVAILABLE) {
+            _hostClosing = _hostClosing || e.code() == RPORT_E_UNAVAILABLE;
+            _host.debug(std::string("acme provider: stopping (") + printable(e.what()) + ")");
+            return;
+        }
+        _host.error(std::string("acme provider: unexpected error: ") + printable(e.what()));
+        _order.reset();
+        _orderLock.reset();
+        orderFailed(AcmeFailure(std::string("unexpected error: ") + e.what()), nowMs());
     } catch (const std::exception& e) {
         // Nothing should get here; if something does, retry later instead of
         // leaving the provider without a timer.
@@ -328,13 +381,21 @@ void AcmeProvider::recheck(int64_t now) {
     if (_ariCheckMs != kNever) _ariCheckMs = now;
     // An operator asking again means "I fixed it": retry now, unless the CA
     // asked us to stay away longer (a rate limit).
-    if (_retryAtMs && now >= _caRetryAfterMs) _retryAtMs = now;
+    // A wait rportd shortened itself is the CA's word no longer: the
+    // operator may override it.
+    if (_retryAtMs && (now >= _caRetryAfterMs || _caRetryAfterClamped)) _retryAtMs = now;
 }
 
 void AcmeProvider::idleTurn(int64_t now) {
     if (_lockRecheckMs && now + kSlackMs < _lockRecheckMs) {
         arm(_lockRecheckMs - now);
         return;
+    }
+    if (_unstored && !renewalDue(now)) {
+        if (now + kSlackMs >= _retryAtMs) {
+            storeTurn(now);
+            return;
+        }
     }
     if (renewalDue(now)) {
         if (_retryAtMs && now + kSlackMs < _retryAtMs) {
@@ -351,6 +412,7 @@ void AcmeProvider::idleTurn(int64_t now) {
     }
     int64_t next = _plan.renewAt() * 1000;
     if (_ariCheckMs < next) next = _ariCheckMs;
+    if (_unstored && _retryAtMs < next) next = _retryAtMs;
     arm(next - now);
 }
 
@@ -378,7 +440,19 @@ void AcmeProvider::renewalInfoTurn(int64_t now) {
         const auto window = parseRenewalInfo(r.body);
         if (!window) throw AcmeFailure("the answer holds no valid suggestedWindow");
         const int64_t before = _plan.renewAt();
-        _plan.setWindow(*window, _random());
+        if (_plan.setWindow(*window, _random())) {
+            _refusedWindow.reset();
+        } else if (_refusedWindow != window) {
+            _refusedWindow = window;
+            _host.warning(printable("the CA's renewal window for " + _settings.name + " (" +
+                                    utcText(window->start) + " to " + utcText(window->end) +
+                                    ") reaches too close to or past the certificate's "
+                                    "expiry (" +
+                                    utcText(_inForce->notAfter) +
+                                    "); renewing at two thirds of its "
+                                    "lifetime instead (" +
+                                    utcText(_plan.renewAt()) + ")"));
+        }
         const auto retryAfter = parseRetryAfter(r.retryAfter, now / 1000);
         const int64_t recheckMs = std::clamp<int64_t>(
             retryAfter ? *retryAfter * 1000 : kAriDefaultMs, kAriMinMs, kAriMaxMs);
@@ -395,7 +469,7 @@ void AcmeProvider::renewalInfoTurn(int64_t now) {
             report(now);
         }
     } catch (const std::exception& e) {
-        if (_stopping) return;
+        if (_stopping || _hostClosing) return;
         _ariCheckMs = now + kAriFailureMs;
         _host.warning("could not get renewal information for " + _settings.name + " from the CA (" +
                       printable(e.what()) + "); keeping the renewal at " +
@@ -490,6 +564,7 @@ void AcmeProvider::orderTurn(int64_t now) {
 
 void AcmeProvider::orderDone(int64_t now) {
     const StoredPair pair = _order->issued();
+    const std::string storeError = _order->storeError();
     _order.reset();
     _orderLock.reset();
     CertificateInfo info;
@@ -506,18 +581,120 @@ void AcmeProvider::orderDone(int64_t now) {
     install(pair, info);
     _host.info("next renewal of " + _settings.name + " at " + utcText(_plan.renewAt()) + " (" +
                _plan.basis() + ")");
+    if (renewalDue(now) && !_keyTypeChanged) {
+        ++_failures;
+        _retryAtMs = now + backoffMs(_failures, _settings.retryMinMs, _settings.retryMaxMs);
+        _lastError = "the CA issued a certificate that is due for renewal at once (valid " +
+                     utcText(info.notBefore) + " to " + utcText(info.notAfter) +
+                     "); ordering again after a backoff";
+        _lastErrorAt = now / 1000;
+        _lastErrorNeedsOperator = false;
+        _host.warning(_lastError + " at " + utcText(_retryAtMs / 1000));
+    }
+    if (!storeError.empty()) {
+        // Served from memory all the same; only the write is retried, never
+        // the order (that would be another certificate from the CA).
+        _unstored = pair;
+        _failures = 1;
+        _retryAtMs = now + backoffMs(_failures, _settings.retryMinMs, _settings.retryMaxMs);
+        _lastError = "the new certificate (serial " + info.serialHex +
+                     ") is in service but could not be stored: " + storeError +
+                     ". Fix the storage; rportd writes it again without ordering a new one";
+        _lastErrorAt = now / 1000;
+        _lastErrorNeedsOperator = true;
+        _host.error(printable(
+            _lastError + "; next write attempt at " + utcText(_retryAtMs / 1000) + ".", 4000));
+    }
     report(now);
     announce();
     _worker.wake();
 }
 
+void AcmeProvider::storeTurn(int64_t now) {
+    std::string problem;
+    try {
+        auto lock = _storage.tryLockName(_settings.name);
+        if (!lock) {
+            problem =
+                _storage.orderLockPath(_settings.name) + " is locked by another rportd instance";
+        } else {
+            // Another instance may have stored a newer one meanwhile.
+            std::string why;
+            const auto stored = usableStored(now, why);
+            if (stored && why.empty() && stored->second.notAfter >= _inForce->notAfter) {
+                _unstored.reset();
+                if (!adoptFresherStored(now)) {
+                    _failures = 0;
+                    _retryAtMs = 0;
+                    _lastError.clear();
+                    _lastErrorAt = 0;
+                    _lastErrorNeedsOperator = false;
+                    report(now);
+                }
+                _worker.wake();
+                return;
+            }
+            _storage.saveCertificate(_settings.name, *_unstored);
+        }
+    } catch (const StorageError& e) {
+        problem = e.what();
+    }
+    if (problem.empty()) {
+        _unstored.reset();
+        _failures = 0;
+        _retryAtMs = 0;
+        _lastError.clear();
+        _lastErrorAt = 0;
+        _lastErrorNeedsOperator = false;
+        _host.info("stored the certificate for " + _settings.name + " (serial " +
+                   _inForce->serialHex + ") in " + _storage.nameFolder(_settings.name));
+        report(now);
+        _worker.wake();
+        return;
+    }
+    ++_failures;
+    const int64_t delay = backoffMs(_failures, _settings.retryMinMs, _settings.retryMaxMs);
+    _retryAtMs = now + delay;
+    _lastError = "the certificate in service (serial " + _inForce->serialHex +
+                 ") could not be stored: " + problem +
+                 ". Fix the storage; rportd writes it again without ordering a new one";
+    _lastErrorAt = now / 1000;
+    _lastErrorNeedsOperator = true;
+    _host.error(printable(_lastError + "; next write attempt at " + utcText(_retryAtMs / 1000) +
+                              " (in " + formatDuration(delay) + ").",
+                          4000));
+    report(now);
+    arm(delay);
+}
+
 void AcmeProvider::orderFailed(const AcmeFailure& failure, int64_t now) {
+    if (_stopping || failure.isHostClosing()) {
+        _hostClosing = _hostClosing || failure.isHostClosing();
+        _host.debug("the order for " + _settings.name + " ends: " + printable(failure.what()));
+        return;
+    }
     ++_failures;
     int64_t delay = backoffMs(_failures, _settings.retryMinMs, _settings.retryMaxMs);
     _caRetryAfterMs = 0;
+    _caRetryAfterClamped = false;
     if (failure.retryAfterSeconds()) {
-        _caRetryAfterMs = now + *failure.retryAfterSeconds() * 1000;
-        delay = std::max(delay, *failure.retryAfterSeconds() * 1000);
+        const int64_t asked = *failure.retryAfterSeconds();
+        // Ten digits at most (parseRetryAfter): no overflow in milliseconds.
+        const int64_t askedMs = asked > kNever / 1000 ? kNever : asked * 1000;
+        const int64_t waitMs =
+            boundedCaWaitMs(askedMs, now, _inForce ? _inForce->notAfter : 0, _settings.retryMinMs);
+        if (waitMs < askedMs) {
+            _caRetryAfterClamped = true;
+            _host.warning(
+                printable("the CA asked rportd to wait " + std::to_string(asked) +
+                          " s before trying again (Retry-After); waiting " +
+                          formatDuration(waitMs) + " instead" +
+                          (_inForce ? " so that the certificate valid until " +
+                                          utcText(_inForce->notAfter) + " can be renewed in time"
+                                    : std::string())));
+        }
+        _caRetryAfterMs = now + waitMs;
+        delay = std::max(delay, waitMs);
     }
     _retryAtMs = now + delay;
     _lastError = failure.what();

@@ -66,9 +66,17 @@ private:
     void recheck(int64_t now);
 
     // The stored pair, when it can be served: key matches, names the host,
-    // not expired. why gets the reason otherwise ("" when nothing is stored).
+    // not expired; the backup pair (*.previous.pem) when the current pair is
+    // mismatched (why then says so, and the result is the backup). why gets
+    // the reason otherwise ("" when nothing is stored).
     std::optional<std::pair<StoredPair, CertificateInfo>> usableStored(int64_t now,
                                                                        std::string& why) const;
+    std::optional<std::pair<StoredPair, CertificateInfo>> checkedPair(
+        std::optional<StoredPair> pair, const std::string& chainPath, const std::string& keyPath,
+        int64_t now, std::string& why, bool& mismatched) const;
+    // Writes the certificate in service that could not be stored when it
+    // was issued.
+    void storeTurn(int64_t now);
     // Serves the stored certificate when another instance stored one newer
     // than ours that is not yet due.
     bool adoptFresherStored(int64_t now);
@@ -103,9 +111,12 @@ private:
     int64_t _orderStartedMs = 0;
     int64_t _orderWakeMs = 0;
     int _failures = 0;
-    int64_t _retryAtMs = 0;       // 0: no failure waiting
-    int64_t _caRetryAfterMs = 0;  // the CA asked not to come back before this
+    int64_t _retryAtMs = 0;             // 0: no failure waiting
+    int64_t _caRetryAfterMs = 0;        // the CA asked not to come back before this
+    bool _caRetryAfterClamped = false;  // ... and asked for longer; renew_now may override
+    std::optional<RenewalWindow> _refusedWindow;  // the CA's last window not used (warned once)
     std::string _lastError;
+    std::optional<StoredPair> _unstored;  // in service, issued, not yet written
     int64_t _lastErrorAt = 0;
     bool _lastErrorNeedsOperator = false;
     int64_t _lockWaitMs = 0;  // another instance holds order.lock: current wait
@@ -116,6 +127,9 @@ private:
     bool _timerArmed = false;
     std::atomic<bool> _recheckRequested{false};
     std::atomic<bool> _stopping{false};
+    // A host service answered RPORT_E_UNAVAILABLE: rportd is closing this
+    // instance (destroy follows); do nothing more, say nothing above debug.
+    bool _hostClosing = false;
 
     Worker _worker;
 };

@@ -6,6 +6,7 @@
 #include <cctype>
 #include <fstream>
 #include <sstream>
+#include <string_view>
 
 #include "Base64Url.h"
 #include "Duration.h"
@@ -141,11 +142,16 @@ AcmeSettings AcmeSettings::read(const rport::sdk::Host& host, bool canTlsAlpn01)
             "settings 'eab_kid' and 'eab_hmac_key' go together: set both (as the CA gave them) or "
             "neither");
     if (!macText.empty()) {
-        auto mac = base64UrlDecode(macText);
+        // rportd's own validation accepts padded base64 ("...=="), and some
+        // CAs show the key that way: up to two trailing '=' are dropped.
+        std::string_view unpadded(macText);
+        for (int i = 0; i < 2 && !unpadded.empty() && unpadded.back() == '='; ++i)
+            unpadded.remove_suffix(1);
+        auto mac = base64UrlDecode(unpadded);
         if (!mac || mac->empty())
             refuse(
                 "setting 'eab_hmac_key' must be the base64url text the CA gave (letters, digits, "
-                "'-' and '_')");
+                "'-' and '_', at most two '=' at the end)");
         s.eabMacKey = *mac;
     }
 

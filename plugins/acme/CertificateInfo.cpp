@@ -10,6 +10,7 @@
 #include "Base64Url.h"
 #include "OpenSsl.h"
 #include "PrivateKey.h"
+#include "TimeText.h"
 
 namespace rport::plugins::acme {
 namespace {
@@ -92,6 +93,16 @@ CertificateInfo inspectChain(const std::string& chainPem) {
     while (X509Ptr c{PEM_read_bio_X509(all.get(), nullptr, nullptr, nullptr)}) ++info.chainLength;
     ERR_clear_error();  // the end of the text reads as an error
     return info;
+}
+
+std::string issuedValidityProblem(const CertificateInfo& info, int64_t nowUnix) {
+    if (info.notAfter <= nowUnix)
+        return "the certificate the CA sent has expired already (valid until " +
+               utcText(info.notAfter) + "); check this server's clock";
+    if (info.notBefore > nowUnix + kIssuedClockSkewSeconds)
+        return "the certificate the CA sent is not valid before " + utcText(info.notBefore) +
+               "; check this server's clock";
+    return "";
 }
 
 bool keyMatchesLeaf(const std::string& chainPem, const std::string& keyPem) {

@@ -31,6 +31,11 @@ public:
 // there is none or the PEM is broken.
 CertificateInfo inspectChain(const std::string& chainPem);
 
+// Why a certificate just issued cannot be used at nowUnix ("" when it can):
+// it expired already, or it starts more than kIssuedClockSkewSeconds from now.
+constexpr int64_t kIssuedClockSkewSeconds = 5 * 60;
+std::string issuedValidityProblem(const CertificateInfo& info, int64_t nowUnix);
+
 // True when keyPem is the private key of the chain's leaf.
 bool keyMatchesLeaf(const std::string& chainPem, const std::string& keyPem);
 

@@ -4,6 +4,8 @@
 
 #include <cerrno>
 
+#include "CertificateInfo.h"
+
 namespace rport::plugins::acme {
 namespace {
 
@@ -86,12 +88,31 @@ std::optional<StoredPair> CertificateStorage::loadCertificate(const std::string&
     return StoredPair{std::move(*chain), std::move(*key)};
 }
 
+std::optional<StoredPair> CertificateStorage::loadPreviousCertificate(
+    const std::string& name) const {
+    auto chain = readFileIfPresent(previousChainPath(name));
+    auto key = readFileIfPresent(previousKeyPath(name));
+    if (!chain || !key) return std::nullopt;
+    return StoredPair{std::move(*chain), std::move(*key)};
+}
+
 void CertificateStorage::saveCertificate(const std::string& name, const StoredPair& pair) const {
     makeDirectory(_folder);
     makeDirectory(nameFolder(name));
-    const std::string folder = nameFolder(name);
-    linkAtomically(chainPath(name), folder + "/fullchain.previous.pem");
-    linkAtomically(keyPath(name), folder + "/privkey.previous.pem");
+    // A current pair left mismatched (a crash between the two renames
+    // below) is not worth keeping: the backup it would replace may be the
+    // only good pair.
+    bool currentMatches = false;
+    try {
+        const auto current = loadCertificate(name);
+        currentMatches = current && keyMatchesLeaf(current->chainPem, current->keyPem);
+    } catch (const std::exception&) {
+        currentMatches = false;
+    }
+    if (currentMatches) {
+        linkAtomically(chainPath(name), previousChainPath(name));
+        linkAtomically(keyPath(name), previousKeyPath(name));
+    }
     // Key first: a reader that catches the moment in between sees a key that
     // does not match the chain and keeps what it has, never a chain served
     // with a stale key.

@@ -56,7 +56,10 @@ public:
 
     // The stored pair, or nullopt when there is none (either file missing).
     std::optional<StoredPair> loadCertificate(const std::string& name) const;
-    // Keeps the current pair as the backup, then writes the key and the chain.
+    // The backup pair (*.previous.pem), or nullopt when there is none.
+    std::optional<StoredPair> loadPreviousCertificate(const std::string& name) const;
+    // Keeps the current pair as the backup (unless its key does not match
+    // its chain: then the backup stays), then writes the key and the chain.
     void saveCertificate(const std::string& name, const StoredPair& pair) const;
     std::unique_ptr<FileLock> tryLockName(const std::string& name) const;
 
@@ -65,6 +68,12 @@ public:
         return nameFolder(name) + "/fullchain.pem";
     }
     std::string keyPath(const std::string& name) const { return nameFolder(name) + "/privkey.pem"; }
+    std::string previousChainPath(const std::string& name) const {
+        return nameFolder(name) + "/fullchain.previous.pem";
+    }
+    std::string previousKeyPath(const std::string& name) const {
+        return nameFolder(name) + "/privkey.previous.pem";
+    }
     std::string orderLockPath(const std::string& name) const {
         return nameFolder(name) + "/order.lock";
     }

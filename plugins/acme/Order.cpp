@@ -171,6 +171,8 @@ OrderStep OrderMachine::step() {
     } catch (const StorageError& e) {
         return fail(AcmeFailure(std::string("cannot store ACME data: ") + e.what(), true));
     } catch (const rport::sdk::Error& e) {
+        if (e.code() == RPORT_E_UNAVAILABLE)
+            return fail(AcmeFailure::hostClosing(std::string("rportd is closing: ") + e.what()));
         return fail(AcmeFailure(std::string("rportd refused: ") + e.what()));
     } catch (const std::exception& e) {
         return fail(
@@ -408,12 +410,13 @@ OrderStep OrderMachine::newOrderStep() {
     readOrder(r);
     debug("order " + printable(_orderUrl) + " is " + printable(_orderStatus, 40));
     if (_orderStatus == "ready") return go(OrderState::Finalize);
-    if (_orderStatus == "valid") return go(OrderState::Download);
-    if (_orderStatus == "processing") {
-        _finalized = true;
-        startPolling();
-        return go(OrderState::PollOrder);
-    }
+    if (_orderStatus == "valid" || _orderStatus == "processing")
+        // A reused order finalized by someone else (an earlier attempt that
+        // was cut short): its certificate is for a key rportd does not have.
+        // Each attempt is a new OrderMachine, so the next one orders anew.
+        throw AcmeFailure("the CA returned an order that was already finalized (" +
+                          printable(_orderUrl) + " is " + printable(_orderStatus, 40) +
+                          "); a new order will be made");
     if (_authorizations.empty()) throw AcmeFailure("the CA's order lists no authorizations");
     return go(OrderState::Authorizations);
 }
@@ -564,6 +567,9 @@ OrderStep OrderMachine::pollOrderStep() {
 }
 
 OrderStep OrderMachine::downloadStep() {
+    if (!_certificateKey)
+        throw AcmeFailure(
+            "the CA returned an order that was already finalized; a new order will be made");
     const HttpResult r =
         _client.post(_certificateUrl, "", false, "application/pem-certificate-chain");
     if (!r.ok()) throwProblem(r, "downloading the certificate");
@@ -579,12 +585,20 @@ OrderStep OrderMachine::downloadStep() {
         throw AcmeFailure("the certificate the CA sent is not for the key rportd made");
     if (!info.coversName(_settings.name))
         throw AcmeFailure("the certificate the CA sent does not name " + _settings.name);
+    const std::string validity = issuedValidityProblem(info, nowMs() / 1000);
+    if (!validity.empty()) throw AcmeFailure(validity);
     _issued = StoredPair{r.body, keyPem};
     return go(OrderState::Store);
 }
 
 OrderStep OrderMachine::storeStep() {
-    _storage.saveCertificate(_settings.name, _issued);
+    // The certificate is issued: a failed write must not throw it away (a
+    // new order would count against the CA's duplicate-certificate limit).
+    try {
+        _storage.saveCertificate(_settings.name, _issued);
+    } catch (const StorageError& e) {
+        _storeError = e.what();
+    }
     _state = OrderState::Done;
     return OrderStep{OrderStep::Done, 0};
 }

@@ -77,8 +77,11 @@ public:
     OrderState state() const { return _state; }
     // What it is doing now, in plain words (for the status report).
     std::string activity() const;
-    // After Done: the chain and key, as stored.
+    // After Done: the chain and key, as stored (or not: see storeError()).
     const StoredPair& issued() const { return _issued; }
+    // After Done: why writing the issued pair failed; "" when it is stored.
+    // The certificate is good all the same: serve it, and write it later.
+    const std::string& storeError() const { return _storeError; }
     // After Failed: why.
     const AcmeFailure& failure() const { return *_failure; }
 
@@ -141,6 +144,7 @@ private:
     int64_t _pollStartedMs = 0;
 
     StoredPair _issued;
+    std::string _storeError;
     std::optional<AcmeFailure> _failure;
 };
 

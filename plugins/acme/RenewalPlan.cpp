@@ -35,16 +35,38 @@ int64_t backoffMs(int failures, int64_t minMs, int64_t maxMs) {
     return delay < maxMs ? delay : maxMs;
 }
 
+int64_t boundedCaWaitMs(int64_t requestedMs, int64_t nowMs, int64_t notAfter, int64_t minMs) {
+    int64_t cap = kCaWaitCapMs;
+    if (notAfter > 0) {
+        const int64_t lastDayMs = notAfter * 1000 - 24LL * 3600 * 1000;
+        if (lastDayMs - nowMs < cap) cap = lastDayMs - nowMs;
+    }
+    if (cap < minMs) cap = minMs;
+    if (requestedMs < 0) return 0;
+    return requestedMs < cap ? requestedMs : cap;
+}
+
 void RenewalPlan::setCertificate(int64_t notBefore, int64_t notAfter) {
     _notBefore = notBefore;
     _notAfter = notAfter;
     clearWindow();
 }
 
-void RenewalPlan::setWindow(const RenewalWindow& window, uint64_t random) {
-    if (_window && *_window == window) return;
+bool RenewalPlan::setWindow(const RenewalWindow& window, uint64_t random) {
+    if (_window && *_window == window) return true;
+    if (!hasCertificate() || window.end > _notAfter) {
+        clearWindow();
+        return false;
+    }
+    const int64_t chosen = pickInWindow(window, random);
+    const int64_t latest = _notAfter - (_notAfter - _notBefore) / 10;
+    if (chosen > latest) {
+        clearWindow();
+        return false;
+    }
     _window = window;
-    _chosen = pickInWindow(window, random);
+    _chosen = chosen;
+    return true;
 }
 
 void RenewalPlan::clearWindow() {

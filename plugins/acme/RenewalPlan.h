@@ -18,6 +18,7 @@ struct RenewalWindow {
     int64_t start = 0;
     int64_t end = 0;
     bool operator==(const RenewalWindow& o) const { return start == o.start && end == o.end; }
+    bool operator!=(const RenewalWindow& o) const { return !(*this == o); }
 };
 
 // The window in a renewalInfo response body; nullopt when it is missing or
@@ -31,13 +32,23 @@ int64_t pickInWindow(const RenewalWindow& window, uint64_t random);
 // per failure, at most max.
 int64_t backoffMs(int failures, int64_t minMs, int64_t maxMs);
 
+// The longest wait a CA may impose (Retry-After): 7 days.
+constexpr int64_t kCaWaitCapMs = 7LL * 24 * 3600 * 1000;
+// A CA-requested wait bounded so that a certificate cannot expire while we
+// obey it: at most kCaWaitCapMs and, with a certificate in force (notAfter
+// in Unix seconds, 0: none), never past notAfter minus one day; never
+// shorter than minMs (retry_min) for all that.
+int64_t boundedCaWaitMs(int64_t requestedMs, int64_t nowMs, int64_t notAfter, int64_t minMs);
+
 class RenewalPlan {
 public:
     // A certificate is in force (resets the window: it belonged to the old one).
     void setCertificate(int64_t notBefore, int64_t notAfter);
     // The CA's window for this certificate. The random moment is kept while
-    // the window stays the same, and chosen anew when it changes.
-    void setWindow(const RenewalWindow& window, uint64_t random);
+    // the window stays the same, and chosen anew when it changes. A window
+    // that ends after notAfter, or a moment after notAfter - lifetime/10, is
+    // not used (false; the plan falls back to two thirds of the lifetime).
+    bool setWindow(const RenewalWindow& window, uint64_t random);
     void clearWindow();
 
     bool hasCertificate() const { return _notAfter != 0; }

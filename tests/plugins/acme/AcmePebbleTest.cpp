@@ -2,6 +2,7 @@
 // validation authority really connecting to the challenge responders here
 // (no PEBBLE_VA_ALWAYS_VALID). Skipped when pebble is not installed.
 #include <cppunit/extensions/HelperMacros.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -62,6 +63,8 @@ class AcmePebbleTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(rsaCertificateKey);
     CPPUNIT_TEST(twoInstancesOrderOnce);
     CPPUNIT_TEST(renewsAtTwoThirdsOfTheLifetime);
+    CPPUNIT_TEST(storageFailureKeepsTheIssuedCertificate);
+    CPPUNIT_TEST(veryShortCertificatesKeepTheBackoff);
     CPPUNIT_TEST_SUITE_END();
 
     bool skip() {
@@ -420,6 +423,74 @@ public:
         CPPUNIT_ASSERT_EQUAL(first.chainPem, readFile(folder + "/fullchain.previous.pem"));
         CPPUNIT_ASSERT_EQUAL(first.keyPem, readFile(folder + "/privkey.previous.pem"));
         CPPUNIT_ASSERT_EQUAL(0600, fileMode(folder + "/privkey.previous.pem"));
+    }
+
+    // Storing the issued certificate fails (here: fullchain.pem is a
+    // directory, which even root cannot rename a file over): it is served
+    // and announced all the same, the status says what to fix, and only the
+    // write is retried, never the order.
+    void storageFailureKeepsTheIssuedCertificate() {
+        if (skip()) return;
+        PebbleServer pebble(withPebbleDefaults());
+        Harness h;
+        configure(h, pebble, "disk.rport.test");
+        Http01Responder responder(pebble.httpPort(), {&h.host});
+        const std::string folder =
+            h.stateDir() + "/127.0.0.1-" + std::to_string(pebble.acmePort()) + "-dir";
+        const std::string blocker = folder + "/disk.rport.test/fullchain.pem";
+        for (const std::string& d : {h.stateDir(), folder, folder + "/disk.rport.test", blocker})
+            ::mkdir(d.c_str(), 0700);
+        h.create();
+        CPPUNIT_ASSERT_MESSAGE(h.logText() + pebble.log(),
+                               h.driveUntil([&] { return issued(h); }, 30000));
+        const auto bundle = h.current();
+        CPPUNIT_ASSERT(bundle);
+        CPPUNIT_ASSERT_EQUAL(std::string(""), verifyChain(bundle->chainPem, pebble.rootPath()));
+        const auto status = lastStatus(h);
+        CPPUNIT_ASSERT_EQUAL(std::string("failed"), status.state);
+        CPPUNIT_ASSERT_MESSAGE(
+            status.lastError,
+            status.lastError.find("is in service but could not be stored") != std::string::npos);
+        CPPUNIT_ASSERT_EQUAL(bundle->notAfter, status.notAfter);
+        // Write retries (retry_min 1s, doubling) fail too, but order nothing.
+        h.driveFor(3500);
+        CPPUNIT_ASSERT_MESSAGE(h.logText(),
+                               h.countLogs(RPORT_LOG_ERROR, "could not be stored") >= 2);
+        CPPUNIT_ASSERT_EQUAL(size_t(1), h.countLogs(RPORT_LOG_INFO, "ordering a certificate"));
+        CPPUNIT_ASSERT_EQUAL(1, h.host.certChangedCount());
+        // The operator fixes the disk and sends SIGHUP: written at once.
+        ::rmdir(blocker.c_str());
+        h.provider->renewNow();
+        CPPUNIT_ASSERT_MESSAGE(h.logText(),
+                               h.driveUntil([&] { return lastStatus(h).state == "valid"; }, 10000));
+        CPPUNIT_ASSERT_EQUAL(bundle->chainPem, readFile(blocker));
+        CPPUNIT_ASSERT_EQUAL(bundle->keyPem, readFile(folder + "/disk.rport.test/privkey.pem"));
+        CPPUNIT_ASSERT(lastStatus(h).lastError.empty());
+        CPPUNIT_ASSERT_EQUAL(size_t(1), h.countLogs(RPORT_LOG_INFO, "ordering a certificate"));
+        CPPUNIT_ASSERT_EQUAL(1, h.host.certChangedCount());
+        CPPUNIT_ASSERT_EQUAL(size_t(1), h.countLogs(RPORT_LOG_INFO, "stored the certificate"));
+    }
+
+    // A CA issuing 1-second certificates: each is due (or expired) at
+    // once; the worker backs off (retry_min 1s, doubling) instead of
+    // ordering back to back.
+    void veryShortCertificatesKeepTheBackoff() {
+        if (skip()) return;
+        PebbleOptions options;
+        options.certificateValiditySeconds = 1;
+        options.nonceRejectPercent = 0;
+        PebbleServer pebble(options);
+        Harness h;
+        configure(h, pebble, "tiny.rport.test");
+        Http01Responder responder(pebble.httpPort(), {&h.host});
+        h.create();
+        h.driveFor(3500);
+        const size_t orders = h.countLogs(RPORT_LOG_INFO, "ordering a certificate");
+        h.destroy();
+        CPPUNIT_ASSERT_MESSAGE(h.logText(), orders >= 1 && orders <= 3);
+        CPPUNIT_ASSERT_MESSAGE(
+            h.logText(),
+            h.countLogs("due for renewal at once") + h.countLogs("expired already") >= 1);
     }
 };
 

@@ -101,17 +101,22 @@ class AcmeProviderTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(storedCertificateIsServedAtOnce);
     CPPUNIT_TEST(expiredStoredCertificateIsNotServed);
     CPPUNIT_TEST(mismatchedStoredKeyIsNotServed);
+    CPPUNIT_TEST(interruptedWriteServesTheBackupPair);
     CPPUNIT_TEST(dueCertificateStaysInServiceWhileRetrying);
     CPPUNIT_TEST(renewNowOnlyChecks);
     CPPUNIT_TEST(otherKeyTypeIsServedAndReplaced);
     CPPUNIT_TEST(destroyEndsARequestInFlight);
     CPPUNIT_TEST(renewalInformationPlansTheRenewal);
     CPPUNIT_TEST(pastWindowRenewsWithReplacesAndHonoursRateLimits);
+    CPPUNIT_TEST(hugeRetryAfterIsBoundedByTheCertificate);
+    CPPUNIT_TEST(renewalWindowPastExpiryIsNotUsed);
     CPPUNIT_TEST(oversizedAnswerIsRefused);
     CPPUNIT_TEST(untrustedServerSaysWhatToDo);
     CPPUNIT_TEST(noChallengeWeMayAnswer);
     CPPUNIT_TEST(hostileTokenIsNotPublished);
     CPPUNIT_TEST(refusedChallengeTypeFallsBack);
+    CPPUNIT_TEST(closingHostIsNotAnError);
+    CPPUNIT_TEST(alreadyFinalizedOrderIsAClearFailure);
     CPPUNIT_TEST_SUITE_END();
 
 public:
@@ -166,6 +171,22 @@ public:
         badMac.host.settings["eab_kid"] = "kid-1";
         badMac.host.settings["eab_hmac_key"] = "not+base64url/";
         ASSERT_HAS(createError(badMac), "'eab_hmac_key' must be the base64url text");
+        // Padding, as rportd's config check accepts it: up to two '='.
+        for (const char* padded :
+             {"c2VjcmV0LWtleQ==", "c2VjcmV0LWtleQ", "c2VjcmV0LWtleTE=", "c2VjcmV0LWtleTEy"}) {
+            Harness h;
+            baseSettings(h, freeLoopbackPort());
+            h.host.settings["eab_kid"] = "kid-1";
+            h.host.settings["eab_hmac_key"] = padded;
+            CPPUNIT_ASSERT_EQUAL_MESSAGE(padded, std::string(""), createError(h));
+        }
+        for (const char* bad : {"c2VjcmV0LWtleQ===", "=", "==", "c2Vj=cmV0"}) {
+            Harness h;
+            baseSettings(h, 1);
+            h.host.settings["eab_kid"] = "kid-1";
+            h.host.settings["eab_hmac_key"] = bad;
+            ASSERT_HAS(createError(h), "'eab_hmac_key' must be the base64url text");
+        }
         Harness notPem;
         baseSettings(notPem, 1);
         notPem.host.settings["ca_bundle"] = notPem.dataDir() + "/x.pem";
@@ -256,6 +277,35 @@ public:
         h.create();
         CPPUNIT_ASSERT(!h.current());
         ASSERT_HAS(h.logText(), "privkey.pem is not the key of");
+    }
+
+    // A crash between the key's rename and the chain's: the current pair
+    // does not match, the backup pair does and is valid: it is served.
+    void interruptedWriteServesTheBackupPair() {
+        const uint16_t closed = freeLoopbackPort();
+        Harness h;
+        baseSettings(h, closed);
+        const auto good = selfSigned("rport.example.com", -86400, 89 * 86400);
+        auto broken = good;
+        broken.keyPem = selfSigned("rport.example.com", 0, 86400).keyPem;  // the new key
+        store(h, closed, "rport.example.com", broken);
+        const std::string dir =
+            h.stateDir() + "/127.0.0.1-" + std::to_string(closed) + "-dir/rport.example.com";
+        for (const auto& [file, text] :
+             {std::make_pair(std::string("/fullchain.previous.pem"), good.chainPem),
+              std::make_pair(std::string("/privkey.previous.pem"), good.keyPem)}) {
+            FILE* f = fopen((dir + file).c_str(), "w");
+            fputs(text.c_str(), f);
+            fclose(f);
+        }
+        h.create();
+        const auto bundle = h.current();
+        CPPUNIT_ASSERT_MESSAGE(h.logText(), bundle.has_value());
+        CPPUNIT_ASSERT_EQUAL(good.chainPem, bundle->chainPem);
+        CPPUNIT_ASSERT_EQUAL(good.keyPem, bundle->keyPem);
+        ASSERT_HAS(h.logText(), "privkey.pem is not the key of");
+        ASSERT_HAS(h.logText(), "using the backup pair");
+        CPPUNIT_ASSERT_EQUAL(std::string("valid"), h.lastStatus()->state);
     }
 
     void dueCertificateStaysInServiceWhileRetrying() {
@@ -442,6 +492,83 @@ public:
         CPPUNIT_ASSERT_EQUAL(size_t(2), orders.size());
     }
 
+    // A Retry-After of 9999999999 s would let the certificate expire: it is
+    // bounded to one day before notAfter, said with a warning, and renew_now
+    // may override the bounded wait.
+    void hugeRetryAfterIsBoundedByTheCertificate() {
+        std::string base;
+        std::atomic<int> orders{0};
+        FakeAcmeServer ca([&](const FakeRequest& r) -> FakeReply {
+            if (r.path == "/dir") return {200, directory(base)};
+            if (r.path == "/nonce") return {200, ""};
+            if (r.path == "/new-acct")
+                return {201,
+                        R"({"status":"valid"})",
+                        "application/json",
+                        {{"Location", base + "/acct/1"}}};
+            if (r.path == "/new-order") {
+                ++orders;
+                return {
+                    429,
+                    R"({"type":"urn:ietf:params:acme:error:rateLimited","detail":"come back much later"})",
+                    "application/problem+json",
+                    {{"Retry-After", "9999999999"}}};
+            }
+            return {404, "{}"};
+        });
+        base = ca.url("");
+        Harness h;
+        baseSettings(h, ca.port());
+        h.host.settings["ca_bundle"] = ca.caPath();
+        const auto pair = selfSigned("rport.example.com", -85 * 86400, 3 * 86400);  // due
+        store(h, ca.port(), "rport.example.com", pair);
+        const int64_t now = time(nullptr);
+        h.create();
+        CPPUNIT_ASSERT_MESSAGE(h.logText(),
+                               h.driveUntil([&] { return h.sawState("retrying"); }, 10000));
+        const auto status = *h.lastStatus();
+        CPPUNIT_ASSERT_MESSAGE(std::to_string(status.nextAttempt - now),
+                               status.nextAttempt <= status.notAfter - 86400 + 2);
+        CPPUNIT_ASSERT(status.nextAttempt >= now + 86400);
+        ASSERT_HAS(h.logText(),
+                   "WARN the CA asked rportd to wait 9999999999 s before trying again");
+        CPPUNIT_ASSERT_EQUAL(1, orders.load());
+        // The wait is rportd's now, not the CA's: SIGHUP tries again.
+        h.provider->renewNow();
+        CPPUNIT_ASSERT_MESSAGE(h.logText(), h.driveUntil([&] { return orders >= 2; }, 10000));
+    }
+
+    // A renewal window in year 9999 (or past notAfter) is not used: two thirds.
+    void renewalWindowPastExpiryIsNotUsed() {
+        std::string base;
+        std::atomic<int> asked{0};
+        FakeAcmeServer ca([&](const FakeRequest& r) -> FakeReply {
+            if (r.path == "/dir") return {200, directory(base)};
+            if (r.path == "/ari/" + std::string(kRfcAriId)) {
+                ++asked;
+                return {
+                    200,
+                    R"({"suggestedWindow":{"start":"9999-12-30T00:00:00Z","end":"9999-12-31T00:00:00Z"}})"};
+            }
+            return {404, "{}"};
+        });
+        base = ca.url("");
+        Harness h;
+        baseSettings(h, ca.port());
+        h.host.settings["ca_bundle"] = ca.caPath();
+        store(h, ca.port(), "rport.example.com", rfcExampleCertificate());
+        h.create();
+        CPPUNIT_ASSERT_MESSAGE(h.logText(), h.driveUntil([&] { return asked >= 1; }, 10000));
+        h.driveFor(300);
+        ASSERT_HAS(h.logText(), "WARN the CA's renewal window for rport.example.com");
+        const auto status = *h.lastStatus();
+        CPPUNIT_ASSERT_EQUAL(std::string("valid"), status.state);
+        const auto bundle = h.current();
+        CPPUNIT_ASSERT(std::abs(status.nextAttempt - (bundle->notBefore + 60 * 86400)) <= 2);
+        ASSERT_HAS(status.detail, "two thirds");
+        CPPUNIT_ASSERT_EQUAL(size_t(0), h.countLogs("ordering a certificate"));
+    }
+
     void oversizedAnswerIsRefused() {
         FakeAcmeServer ca([&](const FakeRequest&) -> FakeReply {
             return {200, std::string(2 << 20, ' ')};
@@ -587,6 +714,103 @@ public:
         ASSERT_HAS(h.logText(), "answering the http-01 challenge for rport.example.com");
         CPPUNIT_ASSERT(answered == std::vector<std::string>{"/chall/http"});
         CPPUNIT_ASSERT(h.host.http01Tokens().empty());  // withdrawn again
+    }
+
+    // rportd closes the instance before destroy: its services answer
+    // RPORT_E_UNAVAILABLE. The worker stops quietly, no error or warning.
+    void closingHostIsNotAnError() {
+        std::string base;
+        FakeAcmeServer ca([&](const FakeRequest& r) -> FakeReply {
+            if (r.path == "/authz/1")
+                return {
+                    200,
+                    R"({"status":"pending","identifier":{"type":"dns","value":"rport.example.com"},)"
+                    R"("challenges":[{"type":"http-01","url":")" +
+                        base + R"(/chall/http","token":"tokH"}]})"};
+            return orderCa(base, "[]")(r);
+        });
+        base = ca.url("");
+        Harness h;
+        baseSettings(h, ca.port());
+        h.host.settings["ca_bundle"] = ca.caPath();
+        h.host.settings["challenges"] = "http-01";
+        h.host.stateDir = h.stateDir();
+        ::mkdir(h.host.stateDir.c_str(), 0700);
+        static rport_host_v1 table;
+        table = *h.host.api();
+        table.http01_publish = [](rport_host_ctx*, rport_str, rport_str) -> int32_t {
+            return RPORT_E_UNAVAILABLE;
+        };
+        table.timer_start = [](rport_host_ctx*, uint32_t, uint32_t, rport_timer_fn, void*,
+                               uint64_t*) -> int32_t { return RPORT_E_UNAVAILABLE; };
+        table.timer_start64 = [](rport_host_ctx*, uint64_t, uint64_t, rport_timer_fn, void*,
+                                 uint64_t*) -> int32_t { return RPORT_E_UNAVAILABLE; };
+        void* image = ::dlopen(pluginPath().c_str(), RTLD_NOW | RTLD_LOCAL);
+        auto entry = reinterpret_cast<rport_plugin_entry_v1_fn>(::dlsym(image, RPORT_ENTRY_SYMBOL));
+        const rport_plugin_v1* descriptor = nullptr;
+        CPPUNIT_ASSERT_EQUAL(int32_t(RPORT_OK), entry(&table, &descriptor));
+        const rport_backend_v1* backend =
+            rport::sdk::findBackend(descriptor, RPORT_KIND_CERT_PROVIDER, "acme");
+        rport::sdk::CallResult why;
+        h.provider = rport::sdk::CertClient::create(
+            static_cast<const rport_cert_v1*>(backend->vtable), h.host.ctx(), why);
+        CPPUNIT_ASSERT_MESSAGE(why.message, h.provider != nullptr);
+        CPPUNIT_ASSERT_MESSAGE(h.logText(), h.driveUntil(
+                                                [&] {
+                                                    for (const auto& r : ca.requests())
+                                                        if (r.path == "/authz/1") return true;
+                                                    return false;
+                                                },
+                                                10000));
+        h.driveFor(500);
+        h.provider->renewNow();  // SIGHUP during the close: still nothing to say
+        h.driveFor(200);
+        h.destroy();
+        ::dlclose(image);
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(h.logText(), size_t(0), h.countLogs(RPORT_LOG_ERROR, ""));
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(h.logText(), size_t(0), h.countLogs(RPORT_LOG_WARNING, ""));
+        ASSERT_HAS(h.logText(), "DEBUG the order for rport.example.com ends: rportd is closing");
+    }
+
+    // The CA hands back an order that is already valid (or processing): its
+    // certificate is for a key rportd never made. Said plainly; the next
+    // attempt places a new order.
+    void alreadyFinalizedOrderIsAClearFailure() {
+        for (const std::string status : {"valid", "processing"}) {
+            std::string base;
+            std::atomic<int> orders{0}, downloads{0};
+            FakeAcmeServer ca([&](const FakeRequest& r) -> FakeReply {
+                if (r.path == "/new-order") {
+                    ++orders;
+                    return {201,
+                            R"({"status":")" + status + R"(","authorizations":[")" + base +
+                                R"(/authz/1"],"finalize":")" + base +
+                                R"(/finalize/1","certificate":")" + base + R"(/cert/1"})",
+                            "application/json",
+                            {{"Location", base + "/order/1"}}};
+                }
+                if (r.path == "/order/1")
+                    return {200, R"({"status":"valid","certificate":")" + base + R"(/cert/1"})"};
+                if (r.path == "/cert/1") {
+                    ++downloads;
+                    return {200, selfSigned("rport.example.com", -60, 86400).chainPem,
+                            "application/pem-certificate-chain"};
+                }
+                return orderCa(base, "[]")(r);
+            });
+            base = ca.url("");
+            Harness h;
+            baseSettings(h, ca.port());
+            h.host.settings["ca_bundle"] = ca.caPath();
+            h.host.settings["retry_min"] = "1s";
+            h.create();
+            CPPUNIT_ASSERT_MESSAGE(h.logText(), h.driveUntil([&] { return orders >= 2; }, 10000));
+            h.destroy();
+            ASSERT_HAS(h.logText(), "the CA returned an order that was already finalized (" + base +
+                                        "/order/1 is " + status + "); a new order will be made");
+            CPPUNIT_ASSERT_EQUAL(0, downloads.load());
+            CPPUNIT_ASSERT_EQUAL(size_t(0), h.countLogs("is not for the key rportd made"));
+        }
     }
 };
 

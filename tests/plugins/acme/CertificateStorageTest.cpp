@@ -52,6 +52,7 @@ class CertificateStorageTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(folderPerDirectory);
     CPPUNIT_TEST(accountFiles);
     CPPUNIT_TEST(certificateWithBackup);
+    CPPUNIT_TEST(mismatchedPairDoesNotReplaceTheBackup);
     CPPUNIT_TEST(restartSeesWhatWasStored);
     CPPUNIT_TEST(orderLockExcludesAnotherProcess);
     CPPUNIT_TEST(orderLockExcludesInProcessToo);
@@ -128,29 +129,55 @@ public:
     }
 
     void certificateWithBackup() {
+        using rport::test::acme::selfSigned;
+        const auto p1 = selfSigned("rport.example.com", -60, 86400, false, "", "01");
+        const auto p2 = selfSigned("rport.example.com", -60, 86400, false, "", "02");
+        const auto p3 = selfSigned("rport.example.com", -60, 86400, false, "", "03");
         TempDir dir;
         const CertificateStorage storage(dir.path(), kLetsEncrypt);
         CPPUNIT_ASSERT(!storage.loadCertificate("rport.example.com"));
-        storage.saveCertificate("rport.example.com", {"CHAIN1", "KEY1"});
+        CPPUNIT_ASSERT(!storage.loadPreviousCertificate("rport.example.com"));
+        storage.saveCertificate("rport.example.com", {p1.chainPem, p1.keyPem});
         const std::string folder = storage.nameFolder("rport.example.com");
         CPPUNIT_ASSERT(!rport::plugins::acme::fileExists(folder + "/fullchain.previous.pem"));
-        storage.saveCertificate("rport.example.com", {"CHAIN2", "KEY2"});
+        storage.saveCertificate("rport.example.com", {p2.chainPem, p2.keyPem});
         const auto pair = storage.loadCertificate("rport.example.com");
-        CPPUNIT_ASSERT_EQUAL(std::string("CHAIN2"), pair->chainPem);
-        CPPUNIT_ASSERT_EQUAL(std::string("KEY2"), pair->keyPem);
-        CPPUNIT_ASSERT_EQUAL(std::string("CHAIN1"),
+        CPPUNIT_ASSERT_EQUAL(p2.chainPem, pair->chainPem);
+        CPPUNIT_ASSERT_EQUAL(p2.keyPem, pair->keyPem);
+        CPPUNIT_ASSERT_EQUAL(p1.chainPem,
                              rport::test::readFile(folder + "/fullchain.previous.pem"));
-        CPPUNIT_ASSERT_EQUAL(std::string("KEY1"),
-                             rport::test::readFile(folder + "/privkey.previous.pem"));
+        CPPUNIT_ASSERT_EQUAL(p1.keyPem, rport::test::readFile(folder + "/privkey.previous.pem"));
+        CPPUNIT_ASSERT_EQUAL(p1.chainPem,
+                             storage.loadPreviousCertificate("rport.example.com")->chainPem);
         CPPUNIT_ASSERT_EQUAL(0600, fileMode(folder + "/privkey.pem"));
         CPPUNIT_ASSERT_EQUAL(0600, fileMode(folder + "/privkey.previous.pem"));
         CPPUNIT_ASSERT_EQUAL(0644, fileMode(folder + "/fullchain.pem"));
         CPPUNIT_ASSERT_EQUAL(0700, fileMode(folder));
         // The previous backup is replaced, not accumulated.
-        storage.saveCertificate("rport.example.com", {"CHAIN3", "KEY3"});
-        CPPUNIT_ASSERT_EQUAL(std::string("CHAIN2"),
+        storage.saveCertificate("rport.example.com", {p3.chainPem, p3.keyPem});
+        CPPUNIT_ASSERT_EQUAL(p2.chainPem,
                              rport::test::readFile(folder + "/fullchain.previous.pem"));
         CPPUNIT_ASSERT_EQUAL(size_t(4), entries(folder).size());
+    }
+
+    // A crash between the key's rename and the chain's leaves a mismatched
+    // current pair: the next save keeps the good backup instead of it.
+    void mismatchedPairDoesNotReplaceTheBackup() {
+        using rport::test::acme::selfSigned;
+        const auto p1 = selfSigned("rport.example.com", -60, 86400, false, "", "01");
+        const auto p2 = selfSigned("rport.example.com", -60, 86400, false, "", "02");
+        const auto p3 = selfSigned("rport.example.com", -60, 86400, false, "", "03");
+        TempDir dir;
+        const CertificateStorage storage(dir.path(), kLetsEncrypt);
+        storage.saveCertificate("rport.example.com", {p1.chainPem, p1.keyPem});
+        storage.saveCertificate("rport.example.com", {p1.chainPem, p2.keyPem});  // "crashed"
+        CPPUNIT_ASSERT_EQUAL(p1.keyPem,
+                             storage.loadPreviousCertificate("rport.example.com")->keyPem);
+        storage.saveCertificate("rport.example.com", {p3.chainPem, p3.keyPem});
+        const auto previous = storage.loadPreviousCertificate("rport.example.com");
+        CPPUNIT_ASSERT_EQUAL(p1.chainPem, previous->chainPem);
+        CPPUNIT_ASSERT_EQUAL(p1.keyPem, previous->keyPem);
+        CPPUNIT_ASSERT_EQUAL(p3.keyPem, storage.loadCertificate("rport.example.com")->keyPem);
     }
 
     void restartSeesWhatWasStored() {

@@ -29,9 +29,12 @@ class RenewalPlanTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(newCertificateForgetsTheWindow);
     CPPUNIT_TEST(renewalInfoBodies);
     CPPUNIT_TEST(cappedBackoff);
+    CPPUNIT_TEST(caWaitIsBounded);
+    CPPUNIT_TEST(windowTooLateFallsBackToTwoThirds);
     CPPUNIT_TEST(ariIdOfTheRfc9773Example);
     CPPUNIT_TEST(ariIdOfASmallSerialAndWithoutAki);
     CPPUNIT_TEST(certificateFacts);
+    CPPUNIT_TEST(issuedCertificateMustBeValidNow);
     CPPUNIT_TEST_SUITE_END();
 
 public:
@@ -94,6 +97,46 @@ public:
         CPPUNIT_ASSERT(!parseRenewalInfo("not json"));
     }
 
+    // A Retry-After of 9999999999 s may not outlast the certificate.
+    void caWaitIsBounded() {
+        const int64_t day = 86400, dayMs = day * 1000, minute = 60000;
+        const int64_t now = 1000 * dayMs;
+        // Short waits are the CA's word.
+        CPPUNIT_ASSERT_EQUAL(3600000LL, (long long)boundedCaWaitMs(3600000, now, 0, minute));
+        // Without a certificate: at most 7 days.
+        CPPUNIT_ASSERT_EQUAL(7 * dayMs, boundedCaWaitMs(9999999999LL * 1000, now, 0, minute));
+        // With one valid 10 more days: 7 days still.
+        CPPUNIT_ASSERT_EQUAL(7 * dayMs,
+                             boundedCaWaitMs(9999999999LL * 1000, now, 1010 * day, minute));
+        // Valid 3 more days: until one day before notAfter.
+        CPPUNIT_ASSERT_EQUAL(2 * dayMs,
+                             boundedCaWaitMs(9999999999LL * 1000, now, 1003 * day, minute));
+        // Less than a day left: retry_min at least.
+        CPPUNIT_ASSERT_EQUAL(minute,
+                             boundedCaWaitMs(9999999999LL * 1000, now, 1000 * day + 60, minute));
+    }
+
+    void windowTooLateFallsBackToTwoThirds() {
+        const int64_t day = 86400;
+        RenewalPlan plan;
+        plan.setCertificate(0, 90 * day);
+        // Year 9999.
+        CPPUNIT_ASSERT(!plan.setWindow({253402214400, 253402300799}, 1));
+        CPPUNIT_ASSERT(!plan.window());
+        CPPUNIT_ASSERT_EQUAL(60 * day, plan.renewAt());
+        // Ends after notAfter.
+        CPPUNIT_ASSERT(!plan.setWindow({60 * day, 91 * day}, 0));
+        CPPUNIT_ASSERT_EQUAL(60 * day, plan.renewAt());
+        // Inside the validity, but the moment falls in the last tenth.
+        CPPUNIT_ASSERT(!plan.setWindow({82 * day, 89 * day}, 0));
+        CPPUNIT_ASSERT_EQUAL(60 * day, plan.renewAt());
+        // A usable window replaces it; a later bad one falls back again.
+        CPPUNIT_ASSERT(plan.setWindow({50 * day, 51 * day}, 0));
+        CPPUNIT_ASSERT_EQUAL(50 * day, plan.renewAt());
+        CPPUNIT_ASSERT(!plan.setWindow({253402214400, 253402300799}, 0));
+        CPPUNIT_ASSERT_EQUAL(60 * day, plan.renewAt());
+    }
+
     void cappedBackoff() {
         const int64_t minute = 60000, sixHours = 6 * 3600000;
         CPPUNIT_ASSERT_EQUAL(int64_t(0), backoffMs(0, minute, sixHours));
@@ -143,6 +186,20 @@ public:
         CPPUNIT_ASSERT(!keyMatchesLeaf(pair.chainPem, other.keyPem));
         CPPUNIT_ASSERT(!keyMatchesLeaf(pair.chainPem, "garbage"));
         CPPUNIT_ASSERT_THROW(inspectChain("no certificate here"), CertificateError);
+    }
+
+    void issuedCertificateMustBeValidNow() {
+        CertificateInfo info;
+        info.notBefore = 1000;
+        info.notAfter = 2000;
+        CPPUNIT_ASSERT_EQUAL(std::string(""), issuedValidityProblem(info, 1500));
+        CPPUNIT_ASSERT_EQUAL(std::string(""), issuedValidityProblem(info, 1000 - 300));
+        CPPUNIT_ASSERT(issuedValidityProblem(info, 2000).find("has expired already") !=
+                       std::string::npos);
+        CPPUNIT_ASSERT(issuedValidityProblem(info, 5000).find("has expired already") !=
+                       std::string::npos);
+        CPPUNIT_ASSERT(issuedValidityProblem(info, 1000 - 301).find("is not valid before") !=
+                       std::string::npos);
     }
 };
 
