@@ -86,10 +86,11 @@ int32_t InstanceContext::publishTlsAlpn01(std::string_view name, std::string_vie
     switch (_services.tlsAlpn01Challenges().publish(name, certPem, keyPem, this)) {
         case TlsAlpn01Challenges::PublishResult::Published:
             return RPORT_OK;
+        // Either way no TLS listener answers it: "not offered" lets the
+        // plugin choose another challenge (UNAVAILABLE means "closing").
         case TlsAlpn01Challenges::PublishResult::NoListener:
-            return RPORT_E_UNSUPPORTED;
         case TlsAlpn01Challenges::PublishResult::Refused:
-            return RPORT_E_UNAVAILABLE;
+            return RPORT_E_UNSUPPORTED;
         case TlsAlpn01Challenges::PublishResult::Invalid:
             break;
     }

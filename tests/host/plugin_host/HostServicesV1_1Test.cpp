@@ -51,6 +51,7 @@ class HostServicesV1_1Test : public CppUnit::TestFixture {
     CPPUNIT_TEST_SUITE(HostServicesV1_1Test);
     CPPUNIT_TEST(testOfferedMinorChoosesTheTable);
     CPPUNIT_TEST(testTlsAlpn01RefusedWithoutTlsListener);
+    CPPUNIT_TEST(testTlsAlpn01RefusedWhenTheTlsLayerCannotAnswer);
     CPPUNIT_TEST(testTlsAlpn01PublishReplaceWithdraw);
     CPPUNIT_TEST(testTlsAlpn01RejectsBadInput);
     CPPUNIT_TEST(testTlsAlpn01OfAnotherInstanceCannotBeWithdrawn);
@@ -112,6 +113,19 @@ public:
     }
 
     void testTlsAlpn01RefusedWithoutTlsListener() {
+        auto ctx = makeContext();
+        CPPUNIT_ASSERT_EQUAL(RPORT_E_UNSUPPORTED, api().tls_alpn01_publish(ctx->handle(),
+                                                                         str("example.com"),
+                                                                         str(kCert), str(kKey)));
+        CPPUNIT_ASSERT_EQUAL(size_t(0), _services->tlsAlpn01Challenges().size());
+    }
+
+    // A TLS layer that cannot answer (here: it refuses every pair) makes the
+    // publish fail the same way as no TLS layer at all, so that the plugin
+    // picks another challenge instead of asking the CA to validate nothing.
+    void testTlsAlpn01RefusedWhenTheTlsLayerCannotAnswer() {
+        _services->tlsAlpn01Challenges().setListener(
+            [](const std::string&, const std::string* cert, const std::string*) { return !cert; });
         auto ctx = makeContext();
         CPPUNIT_ASSERT_EQUAL(RPORT_E_UNSUPPORTED, api().tls_alpn01_publish(ctx->handle(),
                                                                          str("example.com"),
