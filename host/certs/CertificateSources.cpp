@@ -35,7 +35,8 @@ CertificateSources::~CertificateSources() {
 
 std::vector<std::string> CertificateSources::warningsFor(const tls::ServedCertificate& certificate,
                                                          const std::string& expectedHost,
-                                                         int64_t now) {
+                                                         int64_t now,
+                                                         const std::string& hostOrigin) {
     std::vector<std::string> warnings;
     const auto& info = certificate.info();
     if (info.notAfter <= now) {
@@ -52,7 +53,7 @@ std::vector<std::string> CertificateSources::warningsFor(const tls::ServedCertif
     if (!expectedHost.empty() && !certificate.covers(expectedHost))
         warnings.push_back(
             "the certificate (serial " + info.serialHex + ") does not cover \"" + expectedHost +
-            "\", the host of [api] base_url; clients that check the name will refuse it");
+            "\", " + hostOrigin + "; clients that check the name will refuse it");
     return warnings;
 }
 
@@ -119,7 +120,11 @@ void CertificateSources::refresh(Source& source, bool atStart, Waiting waiting) 
     source.lastReload = unixNow();
     logger().information("%s: serving %s from provider \"%s\"", source.name,
                          describe(loaded->info()), source.backend->name());
-    for (const auto& warning : warningsFor(*loaded, source.expectedHost, unixNow()))
+    // The tunnel source's name is [server] tunnel_host; every other one's
+    // is the host of [api] base_url.
+    const std::string hostOrigin =
+        source.name == "tunnel" ? "[server] tunnel_host" : "the host of [api] base_url";
+    for (const auto& warning : warningsFor(*loaded, source.expectedHost, unixNow(), hostOrigin))
         logger().warning("%s: %s", source.name, warning);
 }
 

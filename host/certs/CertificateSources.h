@@ -59,8 +59,10 @@ public:
 
     // Warnings worth logging about a certificate about to be served (also
     // used by --check-config). Empty when there is nothing to say.
-    static std::vector<std::string> warningsFor(const tls::ServedCertificate& certificate,
-                                                const std::string& expectedHost, int64_t now);
+    // hostOrigin says where expectedHost comes from, for the advice.
+    static std::vector<std::string> warningsFor(
+        const tls::ServedCertificate& certificate, const std::string& expectedHost, int64_t now,
+        const std::string& hostOrigin = "the host of [api] base_url");
 
 private:
     struct Source {
