@@ -179,6 +179,7 @@ bench_maybe_tls() {
     ((${BENCH_TLS:-0})) || return 0
     if [[ -z ${BENCH_TLS_DIR:-} ]]; then
         BENCH_TLS_DIR=$(mktemp -d "${TMPDIR:-/tmp}/rportd-bench-tls.XXXXXX")
+        _bench_dirs+=("$BENCH_TLS_DIR")
         bench_make_test_cert "$BENCH_TLS_DIR" rport.test
         chmod 600 "$BENCH_TLS_DIR/server.key"
     fi
