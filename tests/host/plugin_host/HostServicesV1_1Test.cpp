@@ -35,7 +35,8 @@ bool eventually(const std::function<bool()>& condition) {
     return condition();
 }
 
-rport_provider_status status(const std::string& name, const std::string& state) {
+// The strings are borrowed: pass literals or strings that outlive the report.
+rport_provider_status status(std::string_view name, std::string_view state) {
     rport_provider_status s{};
     s.struct_size = sizeof s;
     s.name = str(name);
@@ -251,7 +252,8 @@ public:
         CPPUNIT_ASSERT_EQUAL(int64_t(1700000600), got.nextAttempt);
         CPPUNIT_ASSERT_EQUAL(int64_t(1800000000), got.notAfter);
 
-        rport_provider_status longName = status(std::string(3000, 'n'), "valid");
+        const std::string tooLong(3000, 'n');
+        rport_provider_status longName = status(tooLong, "valid");
         api().status_report(ctx->handle(), &longName);
         CPPUNIT_ASSERT_EQUAL(size_t(2048), ctx->statuses().at(1).name.size());
     }
