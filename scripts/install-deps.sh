@@ -6,7 +6,7 @@ packages=(
   build-essential cmake ninja-build pkg-config git curl jq openssl python3
   libpoco-dev libtomlplusplus-dev libssl-dev libcrypt-dev libsqlite3-dev libmariadb-dev
   libcppunit-dev clang libc++-dev libc++abi-dev
-  mariadb-server pebble certbot wrk nginx testssl.sh openssh-client
+  mariadb-server pebble certbot wrk nginx testssl.sh openssh-client fail2ban
 )
 # Node.js runs the real protocol peers of the tests (tests/peers/node). A
 # machine that already has node and npm (from another source) keeps them:
@@ -25,6 +25,11 @@ if ((${#missing[@]})); then
   # Services such as mariadb and nginx are installed but not started: the
   # tests start their own throwaway instances on loopback.
   $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+# Only fail2ban-regex is used (to check docs/security.md's filter against
+# rportd's log); the daemon the package may have started has no business here.
+if command -v fail2ban-client >/dev/null && fail2ban-client ping >/dev/null 2>&1; then
+  fail2ban-client stop >/dev/null 2>&1 || true
 fi
 
 # The peers' npm packages, at the versions package-lock.json pins; again

@@ -18,6 +18,8 @@ struct ApiContext {
     std::vector<std::pair<std::string, std::string>> pathParams;  // decoded
     std::string_view query;  // the raw query string, without '?'
     const ApiUser* user = nullptr;
+    // Where the request comes from (X-Forwarded-For from trusted proxies).
+    std::string sourceAddress;
 
     // A path variable by name ({client_auth_id} → "client_auth_id"), or "".
     const std::string& param(const std::string& name) const {

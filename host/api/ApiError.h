@@ -4,6 +4,7 @@
 // Several problems (e.g. every invalid list parameter) travel in one error.
 #include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace rportd::api {
@@ -22,6 +23,12 @@ inline constexpr const char* kCodeInvalidRequest = "ERR_CODE_INVALID_REQUEST";
 // layer uses for the protocol errors it answers itself.
 inline constexpr const char* kCodeBadRequest = "ERR_CODE_BAD_REQUEST";
 inline constexpr const char* kCodeRequestTooLarge = "ERR_CODE_REQUEST_TOO_LARGE";
+// A well-formed bearer token that is forged, expired or revoked (401).
+inline constexpr const char* kCodeInvalidToken = "ERR_CODE_INVALID_TOKEN";
+// A username that failed a moment ago, tried again during its login wait (429).
+inline constexpr const char* kCodeTooManyRequests = "ERR_CODE_TOO_MANY_REQUESTS";
+// An address banned after too many failed logins (423).
+inline constexpr const char* kCodeAddressBanned = "ERR_CODE_ADDRESS_BANNED";
 
 struct ErrorEntry {
     std::string code;
@@ -32,7 +39,8 @@ struct ErrorEntry {
 class ApiError : public std::runtime_error {
 public:
     ApiError(int status, std::string code, std::string title, std::string detail = "")
-        : std::runtime_error(title), _status(status),
+        : std::runtime_error(title),
+          _status(status),
           _entries{ErrorEntry{std::move(code), std::move(title), std::move(detail)}} {}
     // Several problems under one status; entries must not be empty.
     ApiError(int status, std::vector<ErrorEntry> entries)
@@ -51,6 +59,15 @@ public:
         return *this;
     }
 
+    // A header the answer carries (WWW-Authenticate, Retry-After).
+    ApiError& header(std::string name, std::string value) {
+        _headers.emplace_back(std::move(name), std::move(value));
+        return *this;
+    }
+    const std::vector<std::pair<std::string, std::string>>& headers() const noexcept {
+        return _headers;
+    }
+
     // The JSON body for this error.
     std::string body() const;
 
@@ -58,6 +75,7 @@ private:
     int _status;
     std::vector<ErrorEntry> _entries;
     bool _closeConnection = false;
+    std::vector<std::pair<std::string, std::string>> _headers;
 };
 
 }  // namespace rportd::api

@@ -11,6 +11,7 @@ void sendJson(http::HttpResponse& response, int status, std::string_view body) {
 void sendError(http::HttpResponse& response, const ApiError& error) {
     // A body we refused to read must not be parsed as the next request.
     if (error.closesConnection()) response.closeConnection = true;
+    for (const auto& header : error.headers()) response.headers.push_back(header);
     sendJson(response, error.status(), error.body());
 }
 

@@ -27,7 +27,12 @@ public:
 
     virtual ~ApiUserDirectory() = default;
     // Checks a username and password; fills user on success.
-    virtual Result authenticate(std::string_view username, std::string_view password, ApiUser& user) = 0;
+    virtual Result authenticate(std::string_view username, std::string_view password,
+                                ApiUser& user) = 0;
+    // The user as the store knows it now, without a password (a bearer
+    // token proved who it is): Authenticated and user filled, Rejected when
+    // there is no such user any more, PasswordExpired, or Unavailable.
+    virtual Result lookup(std::string_view username, ApiUser& user) = 0;
 };
 
 }  // namespace rportd::api

@@ -2,40 +2,15 @@
 
 #include "api/ApiError.h"
 #include "api/ApiResponse.h"
-#include "api/BasicCredentials.h"
 #include "net/NonBlockingSection.h"
 
 namespace rportd::api {
 
-RequestDispatcher::RequestDispatcher(const Router& router, ApiUserDirectory& users)
-    : _router(router), _users(users), _log(Poco::Logger::get("api-listener")) {}
+RequestDispatcher::RequestDispatcher(const Router& router, ApiAuthenticator& auth)
+    : _router(router), _auth(auth), _log(Poco::Logger::get("api-listener")) {}
 
-ApiUser RequestDispatcher::authenticate(const http::HttpRequest& request) {
-    // The original answers 401 without WWW-Authenticate; curl -u and scripts
-    // send credentials up front, and browsers would otherwise pop a dialog
-    // over the web UI.
-    static const ApiError unauthorized(401, kCodeUnauthorized, "unauthorized");
-    const std::string* header = request.header("Authorization");
-    if (!header) throw unauthorized;
-    auto credentials = parseBasicAuthorization(*header);
-    if (!credentials || credentials->username.empty()) throw unauthorized;
-
-    ApiUser user;
-    switch (_users.authenticate(credentials->username, credentials->password, user)) {
-        case ApiUserDirectory::Result::Authenticated: return user;
-        case ApiUserDirectory::Result::PasswordExpired:
-            // The original answers 500 here; it is the caller's credentials
-            // that need attention, so 401 with the original's words.
-            throw ApiError(401, kCodePasswordExpired, "password has expired, please change your password");
-        case ApiUserDirectory::Result::Unavailable:
-            throw ApiError(503, kCodeAuthBackendUnavailable, "user authentication backend unavailable");
-        case ApiUserDirectory::Result::Rejected: break;
-    }
-    _log.debug("API login failed for user \"%s\" from %s", credentials->username, request.peerAddress);
-    throw unauthorized;
-}
-
-void RequestDispatcher::dispatch(http::HttpRequest& request, http::HttpResponse& response) noexcept {
+void RequestDispatcher::dispatch(http::HttpRequest& request,
+                                 http::HttpResponse& response) noexcept {
     try {
         run(request, response, false);
     } catch (...) {
@@ -43,7 +18,8 @@ void RequestDispatcher::dispatch(http::HttpRequest& request, http::HttpResponse&
     }
 }
 
-bool RequestDispatcher::dispatchInline(http::HttpRequest& request, http::HttpResponse& response) noexcept {
+bool RequestDispatcher::dispatchInline(http::HttpRequest& request,
+                                       http::HttpResponse& response) noexcept {
     try {
         net::NonBlockingSection section;
         run(request, response, true);
@@ -73,13 +49,14 @@ void RequestDispatcher::run(http::HttpRequest& request, http::HttpResponse& resp
         auto match = _router.match(request.method, path);
         if (match.kind == Router::Match::Kind::InvalidPath) {
             // Anyone can send these without credentials: not worth more than a debug line.
-            _log.debug("API request %s %s from %s: invalid percent-encoding in the path", request.method,
-                       std::string(path), request.peerAddress);
+            _log.debug("API request %s %s from %s: invalid percent-encoding in the path",
+                       request.method, std::string(path), request.peerAddress);
             throw ApiError(400, kCodeBadRequest, "invalid percent-encoding in the request path",
                            request.method + " " + std::string(path));
         }
         if (match.kind == Router::Match::Kind::NotFound)
-            throw ApiError(404, kCodeRouteNotFound, "route not found", request.method + " " + std::string(path));
+            throw ApiError(404, kCodeRouteNotFound, "route not found",
+                           request.method + " " + std::string(path));
         if (match.kind == Router::Match::Kind::MethodNotAllowed) {
             std::string allow;
             for (const auto& m : match.allowedMethods) allow += (allow.empty() ? "" : ", ") + m;
@@ -88,14 +65,19 @@ void RequestDispatcher::run(http::HttpRequest& request, http::HttpResponse& resp
                            request.method + " " + std::string(path) + " (allowed: " + allow + ")");
         }
 
-        ApiContext ctx{request, response, std::move(match.params), request.query(), nullptr};
+        const std::string address = _auth.sourceAddress(request);
+        // Every route, /login included, is closed to a banned address.
+        _auth.refuseBanned(address);
+        ApiContext ctx{request,         response, std::move(match.params),
+                       request.query(), nullptr,  address};
         ApiUser user;
         if (match.route->access != Access::Public) {
-            user = authenticate(request);
+            user = _auth.authenticate(request, address);
             ctx.user = &user;
             if (match.route->access == Access::Administrators && !user.isAdministrator())
-                throw ApiError(403, kCodeForbidden,
-                               "current user should belong to Administrators group to access this resource");
+                throw ApiError(
+                    403, kCodeForbidden,
+                    "current user should belong to Administrators group to access this resource");
         }
         if (onLoop && !match.route->nonBlocking) throw net::WouldBlock();
         match.route->handler(ctx);
@@ -104,7 +86,8 @@ void RequestDispatcher::run(http::HttpRequest& request, http::HttpResponse& resp
     } catch (const net::WouldBlock&) {
         throw;
     } catch (const std::exception& e) {
-        _log.error("API request %s %s failed: %s", request.method, request.target, std::string(e.what()));
+        _log.error("API request %s %s failed: %s", request.method, request.target,
+                   std::string(e.what()));
         response = http::HttpResponse{};
         response.headers = _responseHeaders;
         sendError(response, ApiError(500, kCodeInternal, "internal server error"));

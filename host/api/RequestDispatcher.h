@@ -1,11 +1,12 @@
 #pragma once
 // Runs one API request through the same steps the original does, in its
-// order: route match (404/405 before any authentication), authentication
-// (HTTP Basic), the Administrators check, then the handler. Every failure,
+// order: route match (404/405 before any authentication), the ban check,
+// authentication (ApiAuthenticator: HTTP Basic or a bearer token), the
+// Administrators check, then the handler. Every failure,
 // including an unexpected exception, becomes a JSON error; nothing escapes.
 #include <Poco/Logger.h>
 
-#include "api/ApiUsers.h"
+#include "api/ApiAuthenticator.h"
 #include "api/Router.h"
 #include "http/HttpRequest.h"
 #include "http/HttpResponse.h"
@@ -14,7 +15,7 @@ namespace rportd::api {
 
 class RequestDispatcher {
 public:
-    RequestDispatcher(const Router& router, ApiUserDirectory& users);
+    RequestDispatcher(const Router& router, ApiAuthenticator& auth);
 
     // Headers every answer carries (security headers; HSTS over HTTPS).
     void setResponseHeaders(std::vector<std::pair<std::string, std::string>> headers) {
@@ -31,11 +32,8 @@ public:
 
 private:
     void run(http::HttpRequest& request, http::HttpResponse& response, bool onLoop);
-    // Returns the user, or throws ApiError 401/503.
-    ApiUser authenticate(const http::HttpRequest& request);
-
     const Router& _router;
-    ApiUserDirectory& _users;
+    ApiAuthenticator& _auth;
     Poco::Logger& _log;
     std::vector<std::pair<std::string, std::string>> _responseHeaders;
 };

@@ -13,9 +13,12 @@ bool answersFromMemory(const plugin_host::AuthBackend& backend);
 
 class PluginApiUsers : public api::ApiUserDirectory {
 public:
-    PluginApiUsers(const BackendSlot<plugin_host::AuthBackend>& slot, auth::VerificationCache* cache)
+    PluginApiUsers(const BackendSlot<plugin_host::AuthBackend>& slot,
+                   auth::VerificationCache* cache)
         : _slot(slot), _cache(cache) {}
-    Result authenticate(std::string_view username, std::string_view password, api::ApiUser& user) override;
+    Result authenticate(std::string_view username, std::string_view password,
+                        api::ApiUser& user) override;
+    Result lookup(std::string_view username, api::ApiUser& user) override;
 
 private:
     const BackendSlot<plugin_host::AuthBackend>& _slot;

@@ -11,6 +11,7 @@
 
 #include "api/handlers/ClientsAuthHandlers.h"
 #include "api/handlers/ClientsHandlers.h"
+#include "api/handlers/LoginHandlers.h"
 #include "api/handlers/StatusHandler.h"
 #include "app/PasswordHashing.h"
 #include "app/PluginDirectory.h"
@@ -19,6 +20,7 @@
 #include "plugin_host/BackendError.h"
 #include "tls/TlsTransport.h"
 #include "util/TimeText.h"
+#include "util/TrustedProxies.h"
 #include "util/Version.h"
 
 namespace rportd::app {
@@ -169,13 +171,11 @@ std::unique_ptr<tls::CertificateStore> ServerRuntime::makeTlsStore(const std::st
 }
 
 void ServerRuntime::addCertificateSource(const config::PluginSelection& sel,
-                                         const std::string& source,
-                                         const std::string& expectedHost,
+                                         const std::string& source, const std::string& expectedHost,
                                          tls::CertificateStore& store) {
     if (!_registry->find(RPORT_KIND_CERT_PROVIDER, sel.plugin))
         throw std::runtime_error("cert-provider plugin \"" + sel.plugin + "\" (selected by " +
-                                 sel.origin +
-                                 ") is not loaded; cert-provider plugins available: " +
+                                 sel.origin + ") is not loaded; cert-provider plugins available: " +
                                  joined(_registry->names(RPORT_KIND_CERT_PROVIDER)));
     plugin_host::Settings settings = sel.settings;
     // What every certificate provider may want to know about the host;
@@ -218,36 +218,36 @@ void ServerRuntime::prepareTunnelCertificate(const config::PluginSelection& sel)
 
 void ServerRuntime::answerTlsAlpnChallenges() {
     tls::CertificateStore* store = _tlsStore.get();
-    _services->tlsAlpn01Challenges().setListener(
-        [this, store](const std::string& name, const std::string* certPem,
-                      const std::string* keyPem) {
-            Poco::Logger& log = Poco::Logger::get("acme");
-            if (!certPem || !keyPem) {
-                store->removeAcmeChallenge(name);
-                log.debug("TLS-ALPN-01 challenge for %s withdrawn", name);
-                return true;
-            }
-            auto loaded = store->loadAcmeChallenge(*certPem, *keyPem);
-            if (!loaded.certificate) {
-                log.error("TLS-ALPN-01 challenge certificate for %s cannot be used: %s", name,
-                          loaded.error);
+    _services->tlsAlpn01Challenges().setListener([this, store](const std::string& name,
+                                                               const std::string* certPem,
+                                                               const std::string* keyPem) {
+        Poco::Logger& log = Poco::Logger::get("acme");
+        if (!certPem || !keyPem) {
+            store->removeAcmeChallenge(name);
+            log.debug("TLS-ALPN-01 challenge for %s withdrawn", name);
+            return true;
+        }
+        auto loaded = store->loadAcmeChallenge(*certPem, *keyPem);
+        if (!loaded.certificate) {
+            log.error("TLS-ALPN-01 challenge certificate for %s cannot be used: %s", name,
+                      loaded.error);
+            return false;
+        }
+        // The CA connects right after the provider answers the
+        // challenge: the API must accept connections by then.
+        {
+            std::unique_lock<std::mutex> lock(_gateMutex);
+            _gateOpened.wait_for(lock, std::chrono::seconds(30), [this] { return _gateOpen; });
+            if (!_apiListening) {
+                log.warning("TLS-ALPN-01 challenge for %s not answered: the API is not listening",
+                            name);
                 return false;
             }
-            // The CA connects right after the provider answers the
-            // challenge: the API must accept connections by then.
-            {
-                std::unique_lock<std::mutex> lock(_gateMutex);
-                _gateOpened.wait_for(lock, std::chrono::seconds(30), [this] { return _gateOpen; });
-                if (!_apiListening) {
-                    log.warning("TLS-ALPN-01 challenge for %s not answered: the API is not listening",
-                                name);
-                    return false;
-                }
-            }
-            store->setAcmeChallenge(name, loaded.certificate);
-            log.debug("TLS-ALPN-01 challenge for %s published", name);
-            return true;
-        });
+        }
+        store->setAcmeChallenge(name, loaded.certificate);
+        log.debug("TLS-ALPN-01 challenge for %s published", name);
+        return true;
+    });
 }
 
 void ServerRuntime::openChallengeGate(bool apiListening) {
@@ -334,7 +334,10 @@ void ServerRuntime::start() {
         options.hashPassword = [](std::string_view plain) { return hashNewSecret(plain); };
         api::addClientsAuthRoutes(_router, *_clientAuthStore, *_clients, options);
     }
-    _dispatcher = std::make_unique<api::RequestDispatcher>(_router, *_apiUsers);
+    startApiSessions();
+    api::addLoginRoutes(_router, *_apiAuthenticator,
+                        static_cast<size_t>(_cfg.api.max_request_bytes));
+    _dispatcher = std::make_unique<api::RequestDispatcher>(_router, *_apiAuthenticator);
     // JSON answers are never to be sniffed as something else or framed; over
     // HTTPS, browsers are told to keep using HTTPS (the UI runs there).
     std::vector<std::pair<std::string, std::string>> securityHeaders{
@@ -366,6 +369,46 @@ void ServerRuntime::start() {
     Poco::Logger::get("api-listener")
         .information("API Listening on %s (%s)...", listening,
                      std::string(_tlsStore ? "HTTPS" : "HTTP"));
+}
+
+void ServerRuntime::startApiSessions() {
+    Poco::Logger& log = Poco::Logger::get("api-listener");
+    auto now = [] {
+        return std::chrono::duration_cast<std::chrono::nanoseconds>(
+                   std::chrono::system_clock::now().time_since_epoch())
+            .count();
+    };
+    _apiSessions =
+        std::make_unique<auth::ApiSessions>(_cfg.server.data_dir + "/api_sessions.db", now());
+    const config::ApiConfig& api = _cfg.api;
+    api::ApiAuthSettings settings;
+    settings.jwtSecret = api.jwt_secret;
+    if (settings.jwtSecret.empty()) {
+        settings.jwtSecret = auth::randomTokenSecret();
+        log.warning(
+            "[api] jwt_secret is not set: tokens are signed with a random secret, so every token "
+            "from /login stops working when rportd restarts. Set jwt_secret to keep them.");
+    }
+    settings.trustedProxies = util::TrustedProxies(api.trusted_proxies);
+    // The original truncates the float to whole seconds.
+    settings.throttle.loginWaitMillis = static_cast<int64_t>(api.user_login_wait) * 1000;
+    settings.throttle.maxFailedLogins = api.max_failed_login;
+    settings.throttle.banMillis = static_cast<int64_t>(api.ban_time) * 1000;
+    settings.throttle.door = "the API";
+    settings.maxTokenLifetimeSeconds = static_cast<int64_t>(api.max_token_lifetime) * 3600;
+    _apiAuthenticator =
+        std::make_unique<api::ApiAuthenticator>(*_apiUsers, *_apiSessions, std::move(settings));
+    // Uses of a token (its sliding expiry) are written in batches.
+    auth::ApiSessions* sessions = _apiSessions.get();
+    _sessionFlushTimer = _services->timers().start(
+        this, kSessionFlushInterval, kSessionFlushInterval, [sessions, now] {
+            try {
+                sessions->flush(now());
+            } catch (const std::exception& e) {
+                Poco::Logger::get("api-listener")
+                    .error("cannot save API sessions: %s", std::string(e.what()));
+            }
+        });
 }
 
 void ServerRuntime::recreate(BackendSlot<plugin_host::AuthBackend>& slot, const char* kind,
@@ -474,6 +517,7 @@ void ServerRuntime::startClientListener() {
     settings.throttle.loginWaitMillis = static_cast<int64_t>(server.client_login_wait) * 1000;
     settings.throttle.maxFailedLogins = server.max_failed_login;
     settings.throttle.banMillis = static_cast<int64_t>(server.ban_time) * 1000;
+    settings.throttle.door = "the client listener";
     settings.maxConcurrentHandshakes =
         static_cast<size_t>(std::max(1, server.max_concurrent_ssh_handshakes));
     settings.maxRequestBytes = static_cast<size_t>(server.max_request_bytes_client);
@@ -512,9 +556,20 @@ void ServerRuntime::stop() {
         _clientListener->stop();
         _clientListener.reset();
     }
-    if (_purgeTimer) {
+    if (_purgeTimer || _sessionFlushTimer) {
         _services->timers().cancelAll(this);
         _purgeTimer = 0;
+        _sessionFlushTimer = 0;
+    }
+    if (_apiSessions) {
+        try {
+            _apiSessions->flush(std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                    std::chrono::system_clock::now().time_since_epoch())
+                                    .count());
+        } catch (const std::exception& e) {
+            Poco::Logger::get("api-listener")
+                .error("cannot save API sessions: %s", std::string(e.what()));
+        }
     }
     if (_challengeServer) {
         _challengeServer->stop(std::chrono::milliseconds(1000));
@@ -527,6 +582,8 @@ void ServerRuntime::stop() {
     _tunnelTlsStore.reset();
     _clientTlsStore.reset();
     _dispatcher.reset();
+    _apiAuthenticator.reset();
+    _apiSessions.reset();
     _clientAuthStore.reset();
     _apiUsers.reset();
     _apiAuth.set(nullptr);

@@ -1,17 +1,20 @@
 #pragma once
 // Everything rportd runs, built from a validated config: the data dir, the
 // plugins and the backends they provide, and the API listener.
+#include <chrono>
 #include <condition_variable>
 #include <memory>
 #include <mutex>
 
 #include "acme/ChallengeResponder.h"
+#include "api/ApiAuthenticator.h"
 #include "api/ApiServer.h"
 #include "api/Router.h"
 #include "api/handlers/StatusHandler.h"
 #include "app/BackendSlot.h"
 #include "app/PluginApiUsers.h"
 #include "app/PluginClientAuthStore.h"
+#include "auth/ApiSessions.h"
 #include "auth/VerificationCache.h"
 #include "certs/CertificateSources.h"
 #include "client_listener/ClientListener.h"
@@ -89,6 +92,9 @@ private:
     void startClientListener();
     // The periodic purge of disconnected clients, when configured.
     void startPurging();
+    // api_sessions.db, the token signer and the login throttle of the API.
+    void startApiSessions();
+    static constexpr std::chrono::milliseconds kSessionFlushInterval{5000};
 
     config::Config _cfg;
     std::unique_ptr<plugin_host::HostServices> _services;
@@ -105,6 +111,9 @@ private:
     std::unique_ptr<client_listener::ClientListener> _clientListener;
     uint16_t _clientPort = 0;
     api::Router _router;
+    std::unique_ptr<auth::ApiSessions> _apiSessions;
+    std::unique_ptr<api::ApiAuthenticator> _apiAuthenticator;
+    uint64_t _sessionFlushTimer = 0;
     std::unique_ptr<api::RequestDispatcher> _dispatcher;
     std::unique_ptr<tls::CertificateStore> _tlsStore;  // the API's
     std::unique_ptr<tls::CertificateStore>

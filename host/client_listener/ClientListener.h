@@ -9,10 +9,10 @@
 #include <memory>
 #include <string>
 
+#include "auth/LoginThrottle.h"
 #include "client_listener/HandshakeGate.h"
 #include "client_listener/ListenerContext.h"
 #include "client_listener/LiveClients.h"
-#include "client_listener/LoginThrottle.h"
 #include "http/HttpServer.h"
 #include "net/BlockingPool.h"
 #include "ws/WebSocketSession.h"
@@ -22,7 +22,7 @@ namespace rportd::client_listener {
 struct ClientListenerSettings {
     ssh::ServerSettings ssh;
     SessionTimings timings;
-    LoginThrottle::Settings throttle;
+    auth::LoginThrottle::Settings throttle;
     size_t maxConcurrentHandshakes = 1;
     size_t maxRequestBytes = 524288;
     size_t maxConnections = 10000;
@@ -52,7 +52,7 @@ private:
 
     ClientListenerSettings _settings;
     Poco::Logger& _log;
-    LoginThrottle _throttle;
+    auth::LoginThrottle _throttle;
     HandshakeGate _gate;
     net::BlockingPool _pool;
     LiveClients _live;

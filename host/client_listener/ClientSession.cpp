@@ -211,10 +211,8 @@ void ClientSession::finishPasswordCheck(const std::string& clientAuthId,
         _stream->connection().setDeadline(now + _context.timings.connectionRequestMillis);
         _ssh->answerPassword(true);
     } else if (result == VerifyResult::Mismatch || result == VerifyResult::UnknownId) {
-        _context.log.information("Login failed for client auth id %s (%s)",
-                                 util::quotedForLog(clientAuthId), _address);
-        if (_context.throttle.recordFailure(clientAuthId, _address, now))
-            _context.log.warning("banning %s after too many failed client logins", _address);
+        // The throttle logs the failure (and a ban) in the form fail2ban reads.
+        _context.throttle.recordFailure(clientAuthId, _address, now);
         _ssh->answerPassword(false);
     } else {
         // Down or broken backend: fail closed, and do not count it against

@@ -10,9 +10,9 @@
 #include <memory>
 #include <string>
 
+#include "auth/LoginThrottle.h"
 #include "auth/VerificationCache.h"
 #include "client_listener/HandshakeGate.h"
-#include "client_listener/LoginThrottle.h"
 #include "clients/ClientRegistry.h"
 #include "net/BlockingPool.h"
 #include "plugin_host/AuthBackend.h"
@@ -40,7 +40,7 @@ struct ListenerContext {
     // The client-auth backend in force (SIGHUP may swap it).
     std::function<std::shared_ptr<plugin_host::AuthBackend>()> currentAuth;
     auth::VerificationCache* verificationCache = nullptr;
-    LoginThrottle& throttle;
+    auth::LoginThrottle& throttle;
     HandshakeGate& gate;
     net::BlockingPool& pool;
     clients::ClientRegistry& registry;

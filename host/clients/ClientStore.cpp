@@ -1,7 +1,5 @@
 #include "clients/ClientStore.h"
 
-#include <sys/stat.h>
-
 #include <functional>
 
 #include "clients/GoJson.h"
@@ -163,96 +161,22 @@ void decodeDetails(std::string_view text, Client& c) {
     }
 }
 
-ClientStore::ClientStore(std::string path, bool wal) : _path(std::move(path)) {
-    int rc =
-        sqlite3_open_v2(_path.c_str(), &_db,
-                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
-    if (rc != SQLITE_OK) fail("cannot open");
-    // Another process (an original rportd pointed at the same data_dir by
-    // mistake) may hold a lock for a moment.
-    sqlite3_busy_timeout(_db, 5000);
-    // Readable by rportd's user only, as the original does: the details
-    // hold each client's credentials.
-    ::chmod(_path.c_str(), 0600);
-
-    // The first read tells a file that is not a database; quick_check tells
-    // a damaged one. Either stops the start: a fresh file over it would lose
-    // every client without a word.
-    sqlite3_stmt* check = nullptr;
-    if (sqlite3_prepare_v2(_db, "PRAGMA quick_check", -1, &check, nullptr) != SQLITE_OK)
-        fail("cannot read");
-    std::string problems;
-    while ((rc = sqlite3_step(check)) == SQLITE_ROW) {
-        std::string line(reinterpret_cast<const char*>(sqlite3_column_text(check, 0)));
-        if (line != "ok") problems += (problems.empty() ? "" : "; ") + line;
-    }
-    sqlite3_finalize(check);
-    if (rc != SQLITE_DONE) fail("cannot read");
-    if (!problems.empty())
-        throw ClientStoreError("clients database " + _path + " is damaged: " + problems);
-
-    if (wal) exec("PRAGMA journal_mode = WAL");
-    exec("PRAGMA synchronous = FULL");
-
-    sqlite3_stmt* probe = nullptr;
-    rc = sqlite3_prepare_v2(_db,
-                            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'clients'",
-                            -1, &probe, nullptr);
-    if (rc != SQLITE_OK) fail("cannot read");
-    bool exists = sqlite3_step(probe) == SQLITE_ROW;
-    sqlite3_finalize(probe);
-    if (!exists) createSchema();
-
-    if (sqlite3_prepare_v2(
-            _db,
-            "INSERT OR REPLACE INTO clients (id, client_auth_id, disconnected_at, details) "
-            "VALUES (?, ?, ?, ?)",
-            -1, &_save, nullptr) != SQLITE_OK ||
-        sqlite3_prepare_v2(_db, "DELETE FROM clients WHERE id = ?", -1, &_removeClient, nullptr) !=
-            SQLITE_OK ||
-        sqlite3_prepare_v2(_db, "DELETE FROM stored_tunnels WHERE client_id = ?", -1,
-                           &_removeTunnels, nullptr) != SQLITE_OK)
-        fail("unexpected schema");
-}
-
-ClientStore::~ClientStore() {
-    sqlite3_finalize(_save);
-    sqlite3_finalize(_removeClient);
-    sqlite3_finalize(_removeTunnels);
-    sqlite3_close_v2(_db);
-}
-
-void ClientStore::fail(const std::string& what) const {
-    std::string why = _db ? sqlite3_errmsg(_db) : "out of memory";
-    throw ClientStoreError("clients database " + _path + ": " + what + ": " + why);
-}
-
-void ClientStore::exec(const char* sql) {
-    char* error = nullptr;
-    if (sqlite3_exec(_db, sql, nullptr, nullptr, &error) != SQLITE_OK) {
-        std::string why = error ? error : sqlite3_errmsg(_db);
-        sqlite3_free(error);
-        throw ClientStoreError("clients database " + _path + ": " + why);
-    }
-}
-
-void ClientStore::createSchema() {
-    exec("BEGIN IMMEDIATE");
-    try {
-        for (const char* statement : kSchema) exec(statement);
-        exec("COMMIT");
-    } catch (...) {
-        sqlite3_exec(_db, "ROLLBACK", nullptr, nullptr, nullptr);
-        throw;
-    }
+ClientStore::ClientStore(std::string path, bool wal)
+    : _file(std::move(path), "clients database", wal) {
+    if (!_file.hasTable("clients")) _file.execAll(kSchema);
+    const char* what = "unexpected schema";
+    _save = _file.prepare(
+        "INSERT OR REPLACE INTO clients (id, client_auth_id, disconnected_at, details) VALUES (?, "
+        "?, ?, ?)",
+        what);
+    _removeClient = _file.prepare("DELETE FROM clients WHERE id = ?", what);
+    _removeTunnels = _file.prepare("DELETE FROM stored_tunnels WHERE client_id = ?", what);
 }
 
 std::vector<Client> ClientStore::loadAll() {
-    sqlite3_stmt* select = nullptr;
-    if (sqlite3_prepare_v2(
-            _db, "SELECT id, client_auth_id, disconnected_at, details FROM clients ORDER BY id", -1,
-            &select, nullptr) != SQLITE_OK)
-        fail("cannot read the clients table");
+    sqlite3_stmt* select = _file.prepare(
+        "SELECT id, client_auth_id, disconnected_at, details FROM clients ORDER BY id",
+        "cannot read the clients table");
     std::vector<Client> out;
     int rc;
     auto columnText = [&](int i) {
@@ -267,7 +191,7 @@ std::vector<Client> ClientStore::loadAll() {
         c.clientAuthId = columnText(1);
         auto bad = [&](const std::string& why) {
             sqlite3_finalize(select);
-            throw ClientStoreError("clients database " + _path + ": client \"" + c.id +
+            throw ClientStoreError("clients database " + _file.path() + ": client \"" + c.id +
                                    "\": " + why);
         };
         switch (sqlite3_column_type(select, 2)) {
@@ -290,7 +214,7 @@ std::vector<Client> ClientStore::loadAll() {
         out.push_back(std::move(c));
     }
     sqlite3_finalize(select);
-    if (rc != SQLITE_DONE) fail("cannot read the clients table");
+    if (rc != SQLITE_DONE) _file.fail("cannot read the clients table");
     return out;
 }
 
@@ -309,12 +233,12 @@ void ClientStore::save(const Client& c) {
     int rc = sqlite3_step(_save);
     sqlite3_reset(_save);
     sqlite3_clear_bindings(_save);
-    if (rc != SQLITE_DONE) fail("cannot save client \"" + c.id + "\"");
+    if (rc != SQLITE_DONE) _file.fail("cannot save client \"" + c.id + "\"");
 }
 
 void ClientStore::remove(const std::vector<std::string>& ids) {
     if (ids.empty()) return;
-    exec("BEGIN IMMEDIATE");
+    _file.exec("BEGIN IMMEDIATE");
     try {
         for (const auto& id : ids) {
             for (sqlite3_stmt* st : {_removeTunnels, _removeClient}) {
@@ -323,12 +247,12 @@ void ClientStore::remove(const std::vector<std::string>& ids) {
                 int rc = sqlite3_step(st);
                 sqlite3_reset(st);
                 sqlite3_clear_bindings(st);
-                if (rc != SQLITE_DONE) fail("cannot delete client \"" + id + "\"");
+                if (rc != SQLITE_DONE) _file.fail("cannot delete client \"" + id + "\"");
             }
         }
-        exec("COMMIT");
+        _file.exec("COMMIT");
     } catch (...) {
-        sqlite3_exec(_db, "ROLLBACK", nullptr, nullptr, nullptr);
+        _file.rollback();
         throw;
     }
 }

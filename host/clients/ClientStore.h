@@ -12,20 +12,17 @@
 // store is not thread-safe: the registry serialises its use.
 #include <sqlite3.h>
 
-#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "clients/Client.h"
+#include "util/SqliteFile.h"
 
 namespace rportd::clients {
 
 // Names the file in its message.
-class ClientStoreError : public std::runtime_error {
-public:
-    using std::runtime_error::runtime_error;
-};
+using ClientStoreError = util::SqliteFileError;
 
 class ClientStore {
 public:
@@ -33,23 +30,17 @@ public:
     // an existing file is a sound SQLite database with the clients table.
     // wal: [server] sqlite_wal (journal_mode = WAL).
     ClientStore(std::string path, bool wal);
-    ~ClientStore();
     ClientStore(const ClientStore&) = delete;
     ClientStore& operator=(const ClientStore&) = delete;
 
-    const std::string& path() const { return _path; }
+    const std::string& path() const { return _file.path(); }
 
     std::vector<Client> loadAll();
     void save(const Client& client);
     void remove(const std::vector<std::string>& ids);
 
 private:
-    [[noreturn]] void fail(const std::string& what) const;
-    void exec(const char* sql);
-    void createSchema();
-
-    std::string _path;
-    sqlite3* _db = nullptr;
+    util::SqliteFile _file;
     sqlite3_stmt* _save = nullptr;
     sqlite3_stmt* _removeClient = nullptr;
     sqlite3_stmt* _removeTunnels = nullptr;

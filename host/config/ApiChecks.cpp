@@ -4,6 +4,7 @@
 #include "config/PluginSelection.h"
 #include "config/UrlCheck.h"
 #include "config/ValidationSteps.h"
+#include "util/TrustedProxies.h"
 
 namespace rportd::config {
 namespace {
@@ -107,6 +108,12 @@ void checkEnabledApi(Config& config) {
     const auto& api = config.api;
     if (!api.tls_min.empty() && api.tls_min != "1.2" && api.tls_min != "1.3")
         failAt(config, "api.tls_min", "TLS must be either 1.2 or 1.3");
+    try {
+        util::TrustedProxies proxies(api.trusted_proxies);
+    } catch (const std::invalid_argument& e) {
+        failAt(config, "api.trusted_proxies",
+               std::string("invalid 'trusted_proxies': ") + e.what());
+    }
     if (api.max_token_lifetime < 0 || api.max_token_lifetime > kMaxTokenLifetimeHours)
         failAt(config, "api.max_token_lifetime",
                "max_token_lifetime outside allowable ranges. must be between 0 and " +

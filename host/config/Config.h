@@ -77,8 +77,8 @@ struct ServerConfig {
     // broke the proxies users put in front of it; ours accepts 1.2 (AEAD and
     // forward secrecy only) unless 1.3 is asked for.
     std::string tls_min = "1.2";
-    int acme_http_port = 0;       // 0 = no HTTP-01 challenge listener
-    std::string acme_http_host;   // ours: the address it binds; empty = every address
+    int acme_http_port = 0;      // 0 = no HTTP-01 challenge listener
+    std::string acme_http_host;  // ours: the address it binds; empty = every address
     // Files below <acme_webroot>/.well-known/acme-challenge/ are served on
     // acme_http_port, so `certbot renew --webroot -w <dir>` works while rportd
     // holds the port. Empty: <data_dir>/acme-webroot.
@@ -111,6 +111,8 @@ struct ApiConfig {
     double user_login_wait = 2.0;  // seconds
     int max_failed_login = 10;
     int ban_time = 600;  // seconds
+    // Proxies whose X-Forwarded-For is believed (addresses or CIDR networks).
+    std::vector<std::string> trusted_proxies;
     std::int64_t max_request_bytes = 10240;
     std::string tls_min = "1.2";  // see ServerConfig::tls_min
     std::string doc_root;

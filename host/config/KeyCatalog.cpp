@@ -92,6 +92,7 @@ std::vector<KeySpec> apiKeys() {
         field("user_login_wait", g, &A::user_login_wait),
         field("max_failed_login", g, &A::max_failed_login),
         field("ban_time", g, &A::ban_time),
+        field("trusted_proxies", g, &A::trusted_proxies),
         field("max_request_bytes", g, &A::max_request_bytes),
         field("tls_min", g, &A::tls_min),
         field("doc_root", g, &A::doc_root),
@@ -125,14 +126,10 @@ std::vector<KeySpec> acmeKeys() {
     using A = AcmeConfig;
     const auto g = &Config::acme;
     return {
-        field("directory_url", g, &A::directory_url),
-        field("email", g, &A::email),
-        field("ca_bundle", g, &A::ca_bundle),
-        field("eab_kid", g, &A::eab_kid),
-        field("eab_hmac_key", g, &A::eab_hmac_key),
-        field("challenges", g, &A::challenges),
-        field("retry_min", g, &A::retry_min),
-        field("retry_max", g, &A::retry_max),
+        field("directory_url", g, &A::directory_url), field("email", g, &A::email),
+        field("ca_bundle", g, &A::ca_bundle),         field("eab_kid", g, &A::eab_kid),
+        field("eab_hmac_key", g, &A::eab_hmac_key),   field("challenges", g, &A::challenges),
+        field("retry_min", g, &A::retry_min),         field("retry_max", g, &A::retry_max),
         field("key_type", g, &A::key_type),
     };
 }

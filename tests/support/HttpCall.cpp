@@ -6,15 +6,16 @@
 #include <Poco/Net/HTTPRequest.h>
 #include <Poco/Net/HTTPResponse.h>
 #include <Poco/StreamCopier.h>
+#include <Poco/String.h>
 
 namespace rport::test {
 
-HttpReply httpCall(uint16_t port, const std::string& method, const std::string& path, const std::string& user,
-                   const std::string& password, const std::string& body, const std::string& contentType) {
+namespace {
+
+HttpReply exchange(uint16_t port, Poco::Net::HTTPRequest& request, const std::string& body,
+                   const std::string& contentType) {
     Poco::Net::HTTPClientSession session("127.0.0.1", port);
     session.setTimeout(Poco::Timespan(10, 0));
-    Poco::Net::HTTPRequest request(method, path, Poco::Net::HTTPRequest::HTTP_1_1);
-    if (!user.empty()) Poco::Net::HTTPBasicCredentials(user, password).authenticate(request);
     if (!body.empty()) {
         request.setContentType(contentType);
         request.setContentLength(static_cast<std::streamsize>(body.size()));
@@ -27,8 +28,33 @@ HttpReply httpCall(uint16_t port, const std::string& method, const std::string& 
     HttpReply reply;
     reply.status = response.getStatus();
     reply.contentType = response.getContentType();
+    for (const auto& [name, value] : response) reply.headers.emplace_back(name, value);
     Poco::StreamCopier::copyToString(in, reply.body);
     return reply;
+}
+
+}  // namespace
+
+std::string HttpReply::header(const std::string& name) const {
+    for (const auto& [n, v] : headers)
+        if (Poco::icompare(n, name) == 0) return v;
+    return "";
+}
+
+HttpReply httpCall(uint16_t port, const std::string& method, const std::string& path,
+                   const std::string& user, const std::string& password, const std::string& body,
+                   const std::string& contentType) {
+    Poco::Net::HTTPRequest request(method, path, Poco::Net::HTTPRequest::HTTP_1_1);
+    if (!user.empty()) Poco::Net::HTTPBasicCredentials(user, password).authenticate(request);
+    return exchange(port, request, body, contentType);
+}
+
+HttpReply httpCallWithHeaders(uint16_t port, const std::string& method, const std::string& path,
+                              const std::vector<std::pair<std::string, std::string>>& headers,
+                              const std::string& body, const std::string& contentType) {
+    Poco::Net::HTTPRequest request(method, path, Poco::Net::HTTPRequest::HTTP_1_1);
+    for (const auto& [name, value] : headers) request.add(name, value);
+    return exchange(port, request, body, contentType);
 }
 
 std::string errorField(const std::string& body, const std::string& field) {

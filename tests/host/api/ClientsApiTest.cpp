@@ -6,6 +6,7 @@
 
 #include "HttpCall.h"
 #include "TempDir.h"
+#include "TestAuthenticator.h"
 #include "api/ApiServer.h"
 #include "api/RequestDispatcher.h"
 #include "api/handlers/ClientsHandlers.h"
@@ -37,6 +38,15 @@ public:
             return Result::Authenticated;
         }
         return Result::Rejected;
+    }
+    Result lookup(std::string_view name, ApiUser& user) override {
+        if (name == "admin")
+            user = ApiUser{"admin", {"Administrators"}};
+        else if (name == "viewer")
+            user = ApiUser{"viewer", {"Users", "Ops"}};
+        else
+            return Result::Rejected;
+        return Result::Authenticated;
     }
 };
 
@@ -87,6 +97,7 @@ class ClientsApiTest : public CppUnit::TestFixture {
     Users users;
     std::unique_ptr<ClientRegistry> registry;
     Router router;
+    std::unique_ptr<rport::test::TestAuthenticator> authenticator;
     std::unique_ptr<RequestDispatcher> dispatcher;
     std::unique_ptr<ApiServer> server;
 
@@ -143,7 +154,8 @@ public:
         connect("c", "alpha", "linux", {}, {});
 
         addClientsRoutes(router, *registry);
-        dispatcher = std::make_unique<RequestDispatcher>(router, users);
+        authenticator = std::make_unique<rport::test::TestAuthenticator>(users);
+        dispatcher = std::make_unique<RequestDispatcher>(router, authenticator->auth);
         server = std::make_unique<ApiServer>(*dispatcher, ApiServerOptions{});
         server->listen("127.0.0.1:0");
         server->start();

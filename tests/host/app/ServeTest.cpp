@@ -1,9 +1,7 @@
 // rportd serving its API: the documented curl calls, errors, logging, signals.
-#include <cppunit/extensions/HelperMacros.h>
-
 #include <Poco/File.h>
 #include <Poco/JSON/Parser.h>
-
+#include <cppunit/extensions/HelperMacros.h>
 #include <unistd.h>
 
 #include <csignal>
@@ -47,13 +45,15 @@ public:
         HttpReply r = httpCall(port, "GET", "/api/v1/status", "admin", "foobaz");
         CPPUNIT_ASSERT_EQUAL_MESSAGE(r.body, 200, r.status);
         CPPUNIT_ASSERT_EQUAL(std::string("application/json; charset=UTF-8"), r.contentType);
-        // HEAD is answered on every GET route: curl -Iv -u admin:foobaz http://HOST:PORT/api/v1/status
+        // HEAD is answered on every GET route: curl -Iv -u admin:foobaz
+        // http://HOST:PORT/api/v1/status
         HttpReply head = httpCall(port, "HEAD", "/api/v1/status", "admin", "foobaz");
         CPPUNIT_ASSERT_EQUAL(200, head.status);
         CPPUNIT_ASSERT(head.body.empty());
         if (::access("/usr/bin/curl", X_OK) == 0) {
             const std::string command =
-                "curl -sS -Iv -u admin:foobaz http://127.0.0.1:" + std::to_string(port) + "/api/v1/status 2>&1";
+                "curl -sS -Iv -u admin:foobaz http://127.0.0.1:" + std::to_string(port) +
+                "/api/v1/status 2>&1";
             std::string output;
             FILE* pipe = ::popen(command.c_str(), "r");
             CPPUNIT_ASSERT(pipe != nullptr);
@@ -61,8 +61,9 @@ public:
             for (size_t n; (n = std::fread(buf, 1, sizeof buf, pipe)) > 0;) output.append(buf, n);
             CPPUNIT_ASSERT_EQUAL_MESSAGE(output, 0, ::pclose(pipe));
             CPPUNIT_ASSERT_MESSAGE(output, output.find("HTTP/1.1 200 OK") != std::string::npos);
-            CPPUNIT_ASSERT_MESSAGE(output, output.find("Content-Length: " + std::to_string(r.body.size())) !=
-                                               std::string::npos);
+            CPPUNIT_ASSERT_MESSAGE(
+                output, output.find("Content-Length: " + std::to_string(r.body.size())) !=
+                            std::string::npos);
         }
         CPPUNIT_ASSERT_EQUAL(0, rportd.stop());
     }
@@ -72,13 +73,20 @@ public:
         RportdProcess rportd({"-c", path}, dir.path());
         HttpReply r = httpCall(rportd.waitForApiPort(), "GET", "/api/v1/status", "admin", "foobaz");
         CPPUNIT_ASSERT_EQUAL(200, r.status);
-        auto data = Poco::JSON::Parser().parse(r.body).extract<Poco::JSON::Object::Ptr>()->getObject("data");
-        CPPUNIT_ASSERT_EQUAL(std::string("Static Credentials"), data->getValue<std::string>("clients_auth_source"));
-        CPPUNIT_ASSERT_EQUAL(std::string("Read Only"), data->getValue<std::string>("clients_auth_mode"));
-        CPPUNIT_ASSERT_EQUAL(std::string("Static Credentials"), data->getValue<std::string>("users_auth_source"));
+        auto data =
+            Poco::JSON::Parser().parse(r.body).extract<Poco::JSON::Object::Ptr>()->getObject(
+                "data");
+        CPPUNIT_ASSERT_EQUAL(std::string("Static Credentials"),
+                             data->getValue<std::string>("clients_auth_source"));
+        CPPUNIT_ASSERT_EQUAL(std::string("Read Only"),
+                             data->getValue<std::string>("clients_auth_mode"));
+        CPPUNIT_ASSERT_EQUAL(std::string("Static Credentials"),
+                             data->getValue<std::string>("users_auth_source"));
         CPPUNIT_ASSERT_EQUAL(0, data->getValue<int>("clients_connected"));
-        CPPUNIT_ASSERT_EQUAL(std::string("http://127.0.0.1:0"), data->getArray("connect_url")->getElement<std::string>(0));
-        CPPUNIT_ASSERT_EQUAL(std::string("20000-30000"), data->getArray("used_ports")->getElement<std::string>(0));
+        CPPUNIT_ASSERT_EQUAL(std::string("http://127.0.0.1:0"),
+                             data->getArray("connect_url")->getElement<std::string>(0));
+        CPPUNIT_ASSERT_EQUAL(std::string("20000-30000"),
+                             data->getArray("used_ports")->getElement<std::string>(0));
         CPPUNIT_ASSERT(data->has("version"));
     }
 
@@ -89,10 +97,16 @@ public:
         HttpReply none = httpCall(port, "GET", "/api/v1/status");
         CPPUNIT_ASSERT_EQUAL(401, none.status);
         CPPUNIT_ASSERT_EQUAL(std::string("unauthorized"), errorField(none.body, "title"));
-        CPPUNIT_ASSERT_EQUAL(401, httpCall(port, "GET", "/api/v1/status", "admin", "wrong").status);
         // The client credential is not an API credential.
-        CPPUNIT_ASSERT_EQUAL(401, httpCall(port, "GET", "/api/v1/status", "clientAuth1", "1234").status);
-        CPPUNIT_ASSERT_EQUAL(200, httpCall(port, "GET", "/api/v1/status", "admin", "foobaz").status);
+        CPPUNIT_ASSERT_EQUAL(401,
+                             httpCall(port, "GET", "/api/v1/status", "clientAuth1", "1234").status);
+        CPPUNIT_ASSERT_EQUAL(200,
+                             httpCall(port, "GET", "/api/v1/status", "admin", "foobaz").status);
+        // After a wrong password the name waits user_login_wait (2 s by
+        // default) at this address, even with the right password.
+        CPPUNIT_ASSERT_EQUAL(401, httpCall(port, "GET", "/api/v1/status", "admin", "wrong").status);
+        CPPUNIT_ASSERT_EQUAL(429,
+                             httpCall(port, "GET", "/api/v1/status", "admin", "foobaz").status);
     }
 
     void routingErrorsAreJson() {
@@ -101,10 +115,12 @@ public:
         uint16_t port = rportd.waitForApiPort();
         HttpReply notFound = httpCall(port, "GET", "/api/v1/nope", "admin", "foobaz");
         CPPUNIT_ASSERT_EQUAL(404, notFound.status);
-        CPPUNIT_ASSERT_EQUAL(std::string("ERR_CODE_ROUTE_NOT_FOUND"), errorField(notFound.body, "code"));
+        CPPUNIT_ASSERT_EQUAL(std::string("ERR_CODE_ROUTE_NOT_FOUND"),
+                             errorField(notFound.body, "code"));
         HttpReply wrongMethod = httpCall(port, "DELETE", "/api/v1/status", "admin", "foobaz");
         CPPUNIT_ASSERT_EQUAL(405, wrongMethod.status);
-        CPPUNIT_ASSERT_EQUAL(std::string("ERR_CODE_METHOD_NOT_ALLOWED"), errorField(wrongMethod.body, "code"));
+        CPPUNIT_ASSERT_EQUAL(std::string("ERR_CODE_METHOD_NOT_ALLOWED"),
+                             errorField(wrongMethod.body, "code"));
     }
 
     void sigtermStopsGracefully() {
@@ -112,7 +128,8 @@ public:
         RportdProcess rportd({"-c", path}, dir.path());
         rportd.waitForApiPort();
         CPPUNIT_ASSERT_EQUAL(0, rportd.stop(SIGTERM, 5000));
-        CPPUNIT_ASSERT_MESSAGE(rportd.output(), rportd.output().find("stopped") != std::string::npos);
+        CPPUNIT_ASSERT_MESSAGE(rportd.output(),
+                               rportd.output().find("stopped") != std::string::npos);
     }
 
     void sighupKeepsServing() {
@@ -122,7 +139,8 @@ public:
         ::kill(rportd.pid(), SIGHUP);
         CPPUNIT_ASSERT(rportd.waitForOutput("SIGHUP received"));
         CPPUNIT_ASSERT(rportd.running());
-        CPPUNIT_ASSERT_EQUAL(200, httpCall(port, "GET", "/api/v1/status", "admin", "foobaz").status);
+        CPPUNIT_ASSERT_EQUAL(200,
+                             httpCall(port, "GET", "/api/v1/status", "admin", "foobaz").status);
     }
 
     void logFileAndLevelAreHonoured() {
@@ -132,10 +150,12 @@ public:
         std::string path = dir.write("rportd.conf", config);
         RportdProcess rportd({"-c", path}, dir.path());
         // The listening line goes to the file, not to stdout.
-        for (int i = 0; i < 500 && readFile(logPath).find("API Listening on") == std::string::npos; ++i)
+        for (int i = 0; i < 500 && readFile(logPath).find("API Listening on") == std::string::npos;
+             ++i)
             ::usleep(10000);
-        CPPUNIT_ASSERT_MESSAGE(readFile(logPath), readFile(logPath).find("info: api-listener: API Listening on") !=
-                                                     std::string::npos);
+        CPPUNIT_ASSERT_MESSAGE(
+            readFile(logPath),
+            readFile(logPath).find("info: api-listener: API Listening on") != std::string::npos);
         CPPUNIT_ASSERT(rportd.output().find("API Listening on") == std::string::npos);
         CPPUNIT_ASSERT_EQUAL(0, rportd.stop());
 
@@ -165,8 +185,8 @@ public:
         config.replace(config.rfind("127.0.0.1:0"), 11, "127.0.0.1:" + std::to_string(port));
         RunResult r = runRportd({"-c", dir.write("second.conf", config)}, dir.path());
         CPPUNIT_ASSERT_EQUAL(1, r.exitCode);
-        CPPUNIT_ASSERT_MESSAGE(r.output, r.output.find("API: cannot listen on 127.0.0.1:" + std::to_string(port)) !=
-                                             std::string::npos);
+        CPPUNIT_ASSERT_MESSAGE(r.output, r.output.find("API: cannot listen on 127.0.0.1:" +
+                                                       std::to_string(port)) != std::string::npos);
     }
 };
 

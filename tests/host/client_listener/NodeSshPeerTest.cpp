@@ -154,9 +154,10 @@ public:
         ProcessResult run = server.peer({"wrong-password"});
         CPPUNIT_ASSERT_MESSAGE(run.output, run.exitCode == 0);
         CPPUNIT_ASSERT(run.output.find("REFUSED client-authentication") != std::string::npos);
-        CPPUNIT_ASSERT_EQUAL(size_t(1), countOf(server.log(),
-                                                "Login failed for client auth id "
-                                                "\"clientAuth1\" (127.0.0.1)"));
+        CPPUNIT_ASSERT_EQUAL(size_t(1),
+                             countOf(server.log(),
+                                     "security: failed login from 127.0.0.1 to the client "
+                                     "listener as \"clientAuth1\""));
         CPPUNIT_ASSERT_MESSAGE(server.clients(),
                                server.clients().find("\"count\":0") != std::string::npos);
         // The login wait after a failure (client_login_wait, 2 s) passes first.

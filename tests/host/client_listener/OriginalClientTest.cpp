@@ -151,12 +151,14 @@ public:
                              clientOptions(port, "wrong", AuthBy::Flag, "clientAuth1:nope"));
         CPPUNIT_ASSERT_MESSAGE(
             rportd.output(),
-            rportd.waitForOutput("Login failed for client auth id \"clientAuth1\" (127.0.0.1)"));
+            rportd.waitForOutput(
+                "security: failed login from 127.0.0.1 to the client listener as \"clientAuth1\""));
         OriginalClient unknown(dir.path(),
                                clientOptions(port, "unknown", AuthBy::Flag, "nobody:1234"));
         CPPUNIT_ASSERT_MESSAGE(
             rportd.output(),
-            rportd.waitForOutput("Login failed for client auth id \"nobody\" (127.0.0.1)"));
+            rportd.waitForOutput(
+                "security: failed login from 127.0.0.1 to the client listener as \"nobody\""));
         // The right password, but clientAuth1 failed a moment ago: it waits.
         OriginalClient locked(dir.path(),
                               clientOptions(port, "locked", AuthBy::Flag, "clientAuth1:1234"));
@@ -182,7 +184,8 @@ public:
         CPPUNIT_ASSERT_EQUAL(404, httpCall(port, "GET", "/").status);
         OriginalClient wrong(dir.path(),
                              clientOptions(port, "wrong", AuthBy::Flag, "clientAuth1:nope"));
-        CPPUNIT_ASSERT_MESSAGE(rportd.output(), rportd.waitForOutput("banning 127.0.0.1", 40000));
+        CPPUNIT_ASSERT_MESSAGE(rportd.output(),
+                               rportd.waitForOutput("security: banned 127.0.0.1 for ", 40000));
         HttpReply banned = httpCall(port, "GET", "/");
         CPPUNIT_ASSERT_EQUAL(423, banned.status);
         CPPUNIT_ASSERT(banned.body.find("Too many bad attempts") != std::string::npos);
@@ -329,8 +332,7 @@ public:
             rportd.output(),
             rportd.waitForOutput("cannot check client auth id \"clientAuth1\" (127.0.0.1)", 20000));
         CPPUNIT_ASSERT(!clientById(api, "unlucky"));
-        CPPUNIT_ASSERT(rportd.output().find("Login failed for client auth id") ==
-                       std::string::npos);
+        CPPUNIT_ASSERT(rportd.output().find("security: failed login from") == std::string::npos);
         CPPUNIT_ASSERT(rportd.running());
     }
 };

@@ -116,10 +116,12 @@ public:
 
     // Ours: TLS on the client listener, chosen like the API's.
     void clientListenerTlsKeys() {
-        CPPUNIT_ASSERT_EQUAL(std::string("rportd.conf:3: when 'cert_file' is set, 'key_file' must be set as well"),
-                             loadError(server("cert_file = \"/c.pem\"\n")));
-        CPPUNIT_ASSERT_EQUAL(std::string("rportd.conf:3: when 'key_file' is set, 'cert_file' must be set as well"),
-                             loadError(server("key_file = \"/k.pem\"\n")));
+        CPPUNIT_ASSERT_EQUAL(
+            std::string("rportd.conf:3: when 'cert_file' is set, 'key_file' must be set as well"),
+            loadError(server("cert_file = \"/c.pem\"\n")));
+        CPPUNIT_ASSERT_EQUAL(
+            std::string("rportd.conf:3: when 'key_file' is set, 'cert_file' must be set as well"),
+            loadError(server("key_file = \"/k.pem\"\n")));
         const Config c = loadText(server("cert_file = \"/c.pem\"\nkey_file = \"/k.pem\"\n"));
         CPPUNIT_ASSERT(c.plugins.client_cert.has_value());
         CPPUNIT_ASSERT_EQUAL(std::string("files"), c.plugins.client_cert->plugin);
@@ -149,18 +151,21 @@ public:
         const Config ok =
             loadText(server("tunnel_enable_acme = true\n"
                             "tunnel_host = \"tunnels.example.com\"\nacme_http_port = 80\n"
-                            "data_dir = \"" + data.path() + "\"\n"));
+                            "data_dir = \"" +
+                            data.path() + "\"\n"));
         CPPUNIT_ASSERT(ok.server.tunnel_proxy_enabled);
     }
 
     void tunnelAcmeNeedsADnsName() {
         CPPUNIT_ASSERT_EQUAL(
-            std::string("rportd.conf:3: tunnel_host must be set when tunnel_enable_acme is set: ACME "
-                        "certificates need a DNS name that points at this server"),
+            std::string(
+                "rportd.conf:3: tunnel_host must be set when tunnel_enable_acme is set: ACME "
+                "certificates need a DNS name that points at this server"),
             loadError(server("tunnel_enable_acme = true\n")));
         CPPUNIT_ASSERT_EQUAL(
-            std::string("rportd.conf:4: tunnel_host must be set when tunnel_enable_acme is set: ACME "
-                        "certificates need a DNS name that points at this server"),
+            std::string(
+                "rportd.conf:4: tunnel_host must be set when tunnel_enable_acme is set: ACME "
+                "certificates need a DNS name that points at this server"),
             loadError(server("tunnel_enable_acme = true\ntunnel_host = \"\"\n")));
         const std::string ipMessage =
             " is an IP address, and ACME certificates need a DNS name; use a name that points at "
@@ -168,15 +173,18 @@ public:
             "tunnel_enable_acme";
         CPPUNIT_ASSERT_EQUAL(
             "rportd.conf:3: tunnel_host must be a DNS name when tunnel_enable_acme is set: "
-            "203.0.113.7" + ipMessage,
+            "203.0.113.7" +
+                ipMessage,
             loadError(server("tunnel_host = \"203.0.113.7\"\ntunnel_enable_acme = true\n")));
         CPPUNIT_ASSERT_EQUAL(
             "rportd.conf:4: tunnel_host must be a DNS name when tunnel_enable_acme is set: "
-            "2001:db8::7" + ipMessage,
+            "2001:db8::7" +
+                ipMessage,
             loadError(server("tunnel_enable_acme = true\ntunnel_host = \"2001:db8::7\"\n")));
         // An address is fine for a tunnel proxy with certificate files, as in the original.
-        loadText(server("tunnel_host = \"203.0.113.7\"\ntunnel_proxy_cert_file = \"/c\"\n"
-                        "tunnel_proxy_key_file = \"/k\"\n"));
+        loadText(
+            server("tunnel_host = \"203.0.113.7\"\ntunnel_proxy_cert_file = \"/c\"\n"
+                   "tunnel_proxy_key_file = \"/k\"\n"));
     }
 
     void tunnelSettingsIgnoredWhileProxyOff() {
@@ -353,6 +361,11 @@ public:
                         "between 0 and 2160"),
             loadError(api("max_token_lifetime = -1\n")));
         loadText(api("max_token_lifetime = 2160\ntls_min = \"1.2\"\n"));
+        CPPUNIT_ASSERT_EQUAL(
+            std::string("rportd.conf:6: API: invalid 'trusted_proxies': \"proxy.example\" is not "
+                        "an address or a network (CIDR)"),
+            loadError(api("trusted_proxies = [\"10.0.0.0/8\", \"proxy.example\"]\n")));
+        loadText(api("trusted_proxies = [\"127.0.0.1\", \"10.0.0.0/8\", \"fd00::/8\"]\n"));
     }
 
     void apiChecksSkippedWhileApiOff() {

@@ -1,8 +1,8 @@
 #include <cppunit/extensions/HelperMacros.h>
 
-#include "client_listener/LoginThrottle.h"
+#include "auth/LoginThrottle.h"
 
-using rportd::client_listener::LoginThrottle;
+using rportd::auth::LoginThrottle;
 
 class LoginThrottleTest : public CppUnit::TestFixture {
     CPPUNIT_TEST_SUITE(LoginThrottleTest);

@@ -1,9 +1,13 @@
-#include "client_listener/LoginThrottle.h"
+#include "auth/LoginThrottle.h"
+
+#include <Poco/Logger.h>
 
 #include <algorithm>
 #include <vector>
 
-namespace rportd::client_listener {
+#include "util/QuotedText.h"
+
+namespace rportd::auth {
 
 int64_t LoginThrottle::bannedFor(std::string_view address, int64_t nowMillis) const {
     if (!bansEnabled()) return 0;
@@ -32,17 +36,30 @@ int64_t LoginThrottle::waitFor(std::string_view clientAuthId, std::string_view a
 
 bool LoginThrottle::recordFailure(std::string_view clientAuthId, std::string_view address,
                                   int64_t nowMillis) {
-    std::lock_guard<std::mutex> lock(_mutex);
-    prune(nowMillis);
-    if (_settings.loginWaitMillis > 0)
-        _idWaitUntil[idAtAddress(clientAuthId, address)] = nowMillis + _settings.loginWaitMillis;
-    if (!bansEnabled()) return false;
-    AddressRecord& record = _addresses[std::string(address)];
-    record.lastFailure = nowMillis;
-    if (++record.failures < _settings.maxFailedLogins) return false;
-    record.failures = 0;
-    record.bannedUntil = nowMillis + _settings.banMillis;
-    return true;
+    Poco::Logger& log = Poco::Logger::get("security");
+    log.information("failed login from %s to %s as %s", std::string(address), _settings.door,
+                    util::quotedForLog(clientAuthId));
+    bool banned = false;
+    {
+        std::lock_guard<std::mutex> lock(_mutex);
+        prune(nowMillis);
+        if (_settings.loginWaitMillis > 0)
+            _idWaitUntil[idAtAddress(clientAuthId, address)] =
+                nowMillis + _settings.loginWaitMillis;
+        if (!bansEnabled()) return false;
+        AddressRecord& record = _addresses[std::string(address)];
+        record.lastFailure = nowMillis;
+        if (++record.failures >= _settings.maxFailedLogins) {
+            record.failures = 0;
+            record.bannedUntil = nowMillis + _settings.banMillis;
+            banned = true;
+        }
+    }
+    if (banned)
+        log.warning("banned %s for %s s after %s failed logins to %s", std::string(address),
+                    std::to_string((_settings.banMillis + 999) / 1000),
+                    std::to_string(_settings.maxFailedLogins), _settings.door);
+    return banned;
 }
 
 void LoginThrottle::recordSuccess(std::string_view address) {
@@ -82,4 +99,4 @@ void LoginThrottle::prune(int64_t nowMillis) {
                 [](const AddressRecord& r) { return std::max(r.lastFailure, r.bannedUntil); });
 }
 
-}  // namespace rportd::client_listener
+}  // namespace rportd::auth
