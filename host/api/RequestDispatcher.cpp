@@ -4,6 +4,7 @@
 #include "api/ApiResponse.h"
 #include "api/BasicCredentials.h"
 #include "net/NonBlockingSection.h"
+#include "util/QuotedText.h"
 
 namespace rportd::api {
 
@@ -31,7 +32,8 @@ ApiUser RequestDispatcher::authenticate(const http::HttpRequest& request) {
             throw ApiError(503, kCodeAuthBackendUnavailable, "user authentication backend unavailable");
         case ApiUserDirectory::Result::Rejected: break;
     }
-    _log.debug("API login failed for user \"%s\" from %s", credentials->username, request.peerAddress);
+    _log.debug("API login failed for user %s from %s", util::quotedForLog(credentials->username),
+               request.peerAddress);
     throw unauthorized;
 }
 
@@ -73,8 +75,8 @@ void RequestDispatcher::run(http::HttpRequest& request, http::HttpResponse& resp
         auto match = _router.match(request.method, path);
         if (match.kind == Router::Match::Kind::InvalidPath) {
             // Anyone can send these without credentials: not worth more than a debug line.
-            _log.debug("API request %s %s from %s: invalid percent-encoding in the path", request.method,
-                       std::string(path), request.peerAddress);
+            _log.debug("API request %s %s from %s: invalid percent-encoding in the path",
+                       request.method, util::quotedForLog(path), request.peerAddress);
             throw ApiError(400, kCodeBadRequest, "invalid percent-encoding in the request path",
                            request.method + " " + std::string(path));
         }
@@ -104,7 +106,8 @@ void RequestDispatcher::run(http::HttpRequest& request, http::HttpResponse& resp
     } catch (const net::WouldBlock&) {
         throw;
     } catch (const std::exception& e) {
-        _log.error("API request %s %s failed: %s", request.method, request.target, std::string(e.what()));
+        _log.error("API request %s %s failed: %s", request.method,
+                   util::quotedForLog(request.target), util::quotedForLog(e.what(), 256));
         response = http::HttpResponse{};
         response.headers = _responseHeaders;
         sendError(response, ApiError(500, kCodeInternal, "internal server error"));
