@@ -194,7 +194,8 @@ void addClientsAuthRoutes(Router& router, ClientAuthStore& store, clients::Clien
             requireWritable(store, options);
             const std::string& id = ctx.param("client_auth_id");
             bool force = false;
-            if (auto value = queryParameter(ctx.query, "force")) {
+            // An empty force= is no force at all, as in the original.
+            if (auto value = queryParameter(ctx.query, "force"); value && !value->empty()) {
                 auto parsed = parseGoBool(*value);
                 if (!parsed)
                     throw ApiError(400, kCodeInvalidRequest, "Invalid force param " + *value + ".");

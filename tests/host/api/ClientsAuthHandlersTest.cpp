@@ -77,6 +77,7 @@ class ClientsAuthHandlersTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(idsThatCouldNeverBeReachedOrWouldForgeLogsAreRefused);
     CPPUNIT_TEST(smuggledFieldsAndOddBodiesCreateNothing);
     CPPUNIT_TEST(valuesInLogLinesAreEscaped);
+    CPPUNIT_TEST(emptyParametersAreAbsentWhereTheOriginalSaysSo);
     CPPUNIT_TEST_SUITE_END();
 
     std::unique_ptr<TempDir> dir;
@@ -273,6 +274,29 @@ public:
         CPPUNIT_ASSERT_MESSAGE(log, log.find("user \"mallory\\n2026/12/01") != std::string::npos);
         CPPUNIT_ASSERT_MESSAGE(log, log.find("\n" + std::string(kForgedLine)) == std::string::npos);
         CPPUNIT_ASSERT_MESSAGE(log, log.find('\x1b') == std::string::npos);
+    }
+
+    void emptyParametersAreAbsentWhereTheOriginalSaysSo() {
+        // page[limit]= is no limit, page[offset]= is a 400 (both as in the original).
+        HttpReply all = get("/api/v1/clients-auth?page[limit]=");
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(all.body, 200, all.status);
+        CPPUNIT_ASSERT_EQUAL(3, count(all.body));
+        HttpReply offset = get("/api/v1/clients-auth?page[offset]=");
+        CPPUNIT_ASSERT_EQUAL(400, offset.status);
+        CPPUNIT_ASSERT_EQUAL(std::string("pagination offset must be a number"),
+                             errorField(offset.body, "title"));
+        CPPUNIT_ASSERT_EQUAL(200, get("/api/v1/clients-auth?sort=").status);
+        // force= and a bare force delete as if force were not given.
+        for (const char* id : {"force1", "force2"})
+            CPPUNIT_ASSERT_EQUAL(
+                201, post("{\"id\":\"" + std::string(id) + "\",\"password\":\"abcd1234\"}").status);
+        CPPUNIT_ASSERT_EQUAL(204, del("force1?force=").status);
+        CPPUNIT_ASSERT_EQUAL(204, del("force2?force").status);
+        HttpReply blank = del("clientAuth1?force=%20");
+        CPPUNIT_ASSERT_EQUAL(400, blank.status);
+        CPPUNIT_ASSERT_EQUAL(std::string("Invalid force param  ."),
+                             errorField(blank.body, "title"));
+        CPPUNIT_ASSERT_EQUAL(200, get("/api/v1/clients-auth/clientAuth1").status);
     }
 };
 
