@@ -7,6 +7,8 @@
 #include <Poco/Net/HTTPResponse.h>
 #include <Poco/StreamCopier.h>
 
+#include <cctype>
+
 namespace rport::test {
 
 HttpReply httpCall(uint16_t port, const std::string& method, const std::string& path, const std::string& user,
@@ -29,6 +31,21 @@ HttpReply httpCall(uint16_t port, const std::string& method, const std::string& 
     reply.contentType = response.getContentType();
     Poco::StreamCopier::copyToString(in, reply.body);
     return reply;
+}
+
+std::string percentEncoded(const std::string& text) {
+    static const char hex[] = "0123456789ABCDEF";
+    std::string out;
+    for (unsigned char c : text) {
+        if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+            out += static_cast<char>(c);
+        } else {
+            out += '%';
+            out += hex[c >> 4];
+            out += hex[c & 0xF];
+        }
+    }
+    return out;
 }
 
 std::string errorField(const std::string& body, const std::string& field) {

@@ -15,6 +15,9 @@ HttpReply httpCall(uint16_t port, const std::string& method, const std::string& 
                    const std::string& password = "", const std::string& body = "",
                    const std::string& contentType = "application/json");
 
+// The text with every byte but letters, digits and -_.~ as %XX: one path segment.
+std::string percentEncoded(const std::string& text);
+
 // The first error's field ("code", "title", "detail") of an error body, or "".
 std::string errorField(const std::string& body, const std::string& field);
 

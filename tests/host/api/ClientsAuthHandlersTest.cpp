@@ -6,7 +6,6 @@
 #include <Poco/JSON/Parser.h>
 #include <cppunit/extensions/HelperMacros.h>
 
-#include <cctype>
 #include <cstdio>
 
 #include "HttpCall.h"
@@ -21,21 +20,6 @@ using rportd::api::newClientAuthIdProblem;
 namespace {
 
 const char* kForgedLine = "2026/12/01 00:00:00 info: forged line";
-
-std::string percentEncoded(const std::string& text) {
-    static const char hex[] = "0123456789ABCDEF";
-    std::string out;
-    for (unsigned char c : text) {
-        if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-            out += static_cast<char>(c);
-        } else {
-            out += '%';
-            out += hex[c >> 4];
-            out += hex[c & 0xF];
-        }
-    }
-    return out;
-}
 
 std::string jsonString(const std::string& text) {
     std::string out = "\"";

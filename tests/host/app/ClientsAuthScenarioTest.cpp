@@ -4,8 +4,6 @@
 
 #include <Poco/JSON/Parser.h>
 
-#include <cctype>
-
 #include "ClientsAuthScenario.h"
 #include "HttpCall.h"
 #include "RportdProcess.h"
@@ -250,12 +248,7 @@ public:
         for (int i = 0; i < 100; ++i) longest += "\xc3\xa9";
         for (const std::string& id : {std::string("abc"), longest, std::string("x/y/z"),
                                       std::string(" a_b%c "), std::string("q?x#y")}) {
-            std::string path;
-            for (unsigned char c : id) {
-                static const char hex[] = "0123456789ABCDEF";
-                path += std::isalnum(c) ? std::string(1, static_cast<char>(c))
-                                        : std::string("%") + hex[c >> 4] + hex[c & 0xF];
-            }
+            const std::string path = percentEncoded(id);
             HttpReply r = post("{\"id\":\"" + id + "\",\"password\":\"abcd1234\"}");
             CPPUNIT_ASSERT_EQUAL_MESSAGE(id + ": " + r.body, 201, r.status);
             r = get("/api/v1/clients-auth/" + path);
