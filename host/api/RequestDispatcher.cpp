@@ -3,6 +3,7 @@
 #include "api/ApiError.h"
 #include "api/ApiResponse.h"
 #include "net/NonBlockingSection.h"
+#include "util/QuotedText.h"
 
 namespace rportd::api {
 
@@ -50,7 +51,7 @@ void RequestDispatcher::run(http::HttpRequest& request, http::HttpResponse& resp
         if (match.kind == Router::Match::Kind::InvalidPath) {
             // Anyone can send these without credentials: not worth more than a debug line.
             _log.debug("API request %s %s from %s: invalid percent-encoding in the path",
-                       request.method, std::string(path), request.peerAddress);
+                       request.method, util::quotedForLog(path), request.peerAddress);
             throw ApiError(400, kCodeBadRequest, "invalid percent-encoding in the request path",
                            request.method + " " + std::string(path));
         }
@@ -86,8 +87,8 @@ void RequestDispatcher::run(http::HttpRequest& request, http::HttpResponse& resp
     } catch (const net::WouldBlock&) {
         throw;
     } catch (const std::exception& e) {
-        _log.error("API request %s %s failed: %s", request.method, request.target,
-                   std::string(e.what()));
+        _log.error("API request %s %s failed: %s", request.method,
+                   util::quotedForLog(request.target), util::quotedForLog(e.what(), 256));
         response = http::HttpResponse{};
         response.headers = _responseHeaders;
         sendError(response, ApiError(500, kCodeInternal, "internal server error"));

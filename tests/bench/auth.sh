@@ -72,6 +72,8 @@ start_server() {  # NAME: sets SRV_PID, SRV_PORT, SRV_DIR; 1 when it cannot run
         cp "$dir/status.json" "$d/html$STATUS_PATH"
         # Any path answers the same file: /api/v1/login too.
         cp "$dir/status.json" "$d/html/api/v1/login"
+        # nginx workers drop to another user when the master runs as root.
+        chmod a+rx "$dir"
         chmod -R a+rX "$d"
         bench_start_nginx "$d" "$port" "    server { listen 127.0.0.1:$port; root $d/html; default_type application/json; }"
         SRV_PID=$NGINX_WORKER_PID

@@ -8,6 +8,8 @@
 #include <Poco/StreamCopier.h>
 #include <Poco/String.h>
 
+#include <cctype>
+
 namespace rport::test {
 
 namespace {
@@ -55,6 +57,21 @@ HttpReply httpCallWithHeaders(uint16_t port, const std::string& method, const st
     Poco::Net::HTTPRequest request(method, path, Poco::Net::HTTPRequest::HTTP_1_1);
     for (const auto& [name, value] : headers) request.add(name, value);
     return exchange(port, request, body, contentType);
+}
+
+std::string percentEncoded(const std::string& text) {
+    static const char hex[] = "0123456789ABCDEF";
+    std::string out;
+    for (unsigned char c : text) {
+        if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+            out += static_cast<char>(c);
+        } else {
+            out += '%';
+            out += hex[c >> 4];
+            out += hex[c & 0xF];
+        }
+    }
+    return out;
 }
 
 std::string errorField(const std::string& body, const std::string& field) {

@@ -28,6 +28,9 @@ HttpReply httpCallWithHeaders(uint16_t port, const std::string& method, const st
                               const std::string& body = "",
                               const std::string& contentType = "application/json");
 
+// The text with every byte but letters, digits and -_.~ as %XX: one path segment.
+std::string percentEncoded(const std::string& text);
+
 // The first error's field ("code", "title", "detail") of an error body, or "".
 std::string errorField(const std::string& body, const std::string& field);
 

@@ -8,6 +8,10 @@ namespace rportd::api {
 std::string renderStatus(const StatusInfo& info, const ClientCounts& counts) {
     util::JsonWriter w;
     w.beginObject().key("data").beginObject();
+    // This rportd keeps no audit log. The original reports a disabled one
+    // (enable_audit_log = false) this way; the UI reads the same shape.
+    w.key("auditlog").beginObject().key("enabled").value(false).key("rotation").value("monthly");
+    w.endObject();
     w.key("auth_header").value(false);
     w.key("caddy_integration_enabled").value(false);
     w.key("clients_auth_mode").value(info.clientsAuthMode);
@@ -52,12 +56,14 @@ std::string renderStatus(const StatusInfo& info, const ClientCounts& counts) {
     return w.take();
 }
 
-void addStatusRoute(Router& router, std::function<StatusInfo()> info, std::function<ClientCounts()> counts) {
-    router.add("GET", "/api/v1/status", Access::Authenticated,
-               [info = std::move(info), counts = std::move(counts)](ApiContext& ctx) {
-                   sendJson(ctx.response, 200, renderStatus(info(), counts()));
-               },
-               /*nonBlocking=*/true);
+void addStatusRoute(Router& router, std::function<StatusInfo()> info,
+                    std::function<ClientCounts()> counts) {
+    router.add(
+        "GET", "/api/v1/status", Access::Authenticated,
+        [info = std::move(info), counts = std::move(counts)](ApiContext& ctx) {
+            sendJson(ctx.response, 200, renderStatus(info(), counts()));
+        },
+        /*nonBlocking=*/true);
 }
 
 }  // namespace rportd::api

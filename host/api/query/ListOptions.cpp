@@ -215,9 +215,13 @@ Page validateListOptions(const ListOptions& options, const ListRules& rules) {
         if (!rules.sortColumns.count(s.column))
             problems.push_back(invalid("unsupported sort field '" + s.column + "'"));
     for (const auto& f : options.filters) {
+        // "*" stands for every column only on its own: the original refuses
+        // it inside a list ("filter[id|*]").
+        const bool everyColumn = f.columns.size() == 1 && f.columns[0] == "*";
         bool supported = f.op.empty();
-        for (const auto& c : f.columns)
-            if (c != "*" && !rules.filterColumns.count(c)) supported = false;
+        if (!everyColumn)
+            for (const auto& c : f.columns)
+                if (!rules.filterColumns.count(c)) supported = false;
         if (!supported) problems.push_back(invalid("unsupported filter field '" + f.key + "'"));
     }
     if (!rules.fields.empty())
@@ -227,7 +231,9 @@ Page validateListOptions(const ListOptions& options, const ListRules& rules) {
     Page page{0, rules.defaultLimit};
     std::string why;
     long long n = 0;
-    if (options.limit) {
+    // The original takes an empty page[limit]= for no limit given, but an
+    // empty page[offset]= for a number that is not one (400); so do we.
+    if (options.limit && !options.limit->empty()) {
         if (!parseGoInt(*options.limit, n, why))
             problems.push_back(invalid("pagination limit must be a number", why));
         else if (n > static_cast<long long>(rules.maxLimit))

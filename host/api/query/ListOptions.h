@@ -18,7 +18,7 @@ namespace rportd::api {
 
 struct FilterOption {
     std::string key;                   // as written: "filter[id]" or "filter[id][gt]"
-    std::vector<std::string> columns;  // split at '|'; "*" = every supported column
+    std::vector<std::string> columns;  // split at '|'; "*" alone = every supported column
     std::string op;                    // "" when absent
     bool all = false;                  // and(...) instead of or(...)
     std::vector<std::string> values;
@@ -39,7 +39,7 @@ struct ListOptions {
     std::vector<FilterOption> filters;  // different keys are AND-ed
     std::vector<SortOption> sorts;
     std::vector<FieldsOption> fields;
-    std::optional<std::string> limit;
+    std::optional<std::string> limit;  // the first value; "" counts as absent
     std::optional<std::string> offset;
 };
 

@@ -32,6 +32,7 @@ class ListOptionsTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(reportsEveryProblemWithTheOriginalWording);
     CPPUNIT_TEST(limitBounds);
     CPPUNIT_TEST(firstPagingValueWins);
+    CPPUNIT_TEST(anEmptyLimitIsNoLimitButAnEmptyOffsetIsRefused);
     CPPUNIT_TEST(sortsAndFieldsAreReadAsGoDoes);
     CPPUNIT_TEST_SUITE_END();
 
@@ -74,7 +75,13 @@ public:
         CPPUNIT_ASSERT_EQUAL(size_t(2), o.filters.size());
         CPPUNIT_ASSERT_EQUAL(std::vector<std::string>({"a", "b"}), o.filters[0].values);
         CPPUNIT_ASSERT_EQUAL(std::vector<std::string>({"id", "*"}), o.filters[1].columns);
-        CPPUNIT_ASSERT(problems("filter[id|*]=c").empty());
+        // "*" means every column only on its own (the original refuses it in a list).
+        CPPUNIT_ASSERT(problems("filter[*]=c").empty());
+        CPPUNIT_ASSERT(problems("filter[id|id]=c").empty());
+        CPPUNIT_ASSERT_EQUAL(std::string("unsupported filter field 'filter[id|*]'"),
+                             problems("filter[id|*]=c").at(0).title);
+        CPPUNIT_ASSERT_EQUAL(std::string("unsupported filter field 'filter[*|id]'"),
+                             problems("filter[*|id]=c").at(0).title);
     }
 
     void decodesPercentEscapesAndPlus() {
@@ -126,6 +133,26 @@ public:
     void firstPagingValueWins() {
         Page p = validateListOptions(parseListOptions("page[limit]=2&page[limit]=abc"), rules);
         CPPUNIT_ASSERT_EQUAL(uint64_t(2), p.limit);
+    }
+
+    void anEmptyLimitIsNoLimitButAnEmptyOffsetIsRefused() {
+        // What the original answers (checked against it): page[limit]= and a
+        // bare page[limit] give the default page, page[offset]= is a 400.
+        for (const char* query : {"page[limit]=", "page[limit]", "page[limit]=&page[limit]=2"}) {
+            Page p = validateListOptions(parseListOptions(query), rules);
+            CPPUNIT_ASSERT_EQUAL_MESSAGE(query, uint64_t(50), p.limit);
+        }
+        CPPUNIT_ASSERT_EQUAL(std::string("pagination limit must be a number"),
+                             problems("page[limit]=%20").at(0).title);
+        auto offset = problems("page[offset]=");
+        CPPUNIT_ASSERT_EQUAL(size_t(1), offset.size());
+        CPPUNIT_ASSERT_EQUAL(std::string("pagination offset must be a number"), offset[0].title);
+        CPPUNIT_ASSERT_EQUAL(std::string("strconv.Atoi: parsing \"\": invalid syntax"),
+                             offset[0].detail);
+        // An empty sort is skipped, a lone '-' names the empty column.
+        CPPUNIT_ASSERT(problems("sort=&sort=%20").empty());
+        CPPUNIT_ASSERT_EQUAL(std::string("unsupported sort field ''"),
+                             problems("sort=-").at(0).title);
     }
 
     void sortsAndFieldsAreReadAsGoDoes() {

@@ -46,6 +46,7 @@ class ClientsAuthScenarioTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(addsThenRefusesDuplicates);
     CPPUNIT_TEST(deletesWithAndWithoutForce);
     CPPUNIT_TEST(rejectsBadBodies);
+    CPPUNIT_TEST(roundTripsEdgeIds);
     CPPUNIT_TEST(rejectsBadListParameters);
     CPPUNIT_TEST(refusesWritesWhenReadOnly);
     CPPUNIT_TEST(storesNewSecretsHashedWhenAsked);
@@ -237,6 +238,29 @@ public:
         CPPUNIT_ASSERT_EQUAL(400, big.status);
         CPPUNIT_ASSERT_EQUAL(std::string("ERR_CODE_REQUEST_TOO_LARGE"), errorField(big.body, "code"));
         CPPUNIT_ASSERT_EQUAL(404, get("/api/v1/clients-auth/abcd").status);
+        CPPUNIT_ASSERT_EQUAL(4, count(get("/api/v1/clients-auth").body));
+    }
+
+    void roundTripsEdgeIds() {
+        if (isStatic()) return;
+        // Every id the API creates can be read and deleted again, whatever the store.
+        std::string longest;  // the most characters allowed, 2 bytes each
+        for (int i = 0; i < 100; ++i) longest += "\xc3\xa9";
+        for (const std::string& id : {std::string("abc"), longest, std::string("x/y/z"),
+                                      std::string(" a_b%c "), std::string("q?x#y")}) {
+            const std::string path = percentEncoded(id);
+            HttpReply r = post("{\"id\":\"" + id + "\",\"password\":\"abcd1234\"}");
+            CPPUNIT_ASSERT_EQUAL_MESSAGE(id + ": " + r.body, 201, r.status);
+            r = get("/api/v1/clients-auth/" + path);
+            CPPUNIT_ASSERT_EQUAL_MESSAGE(id + ": " + r.body, 200, r.status);
+            CPPUNIT_ASSERT_EQUAL(id, parse(r.body)->getObject("data")->getValue<std::string>("id"));
+            CPPUNIT_ASSERT_EQUAL_MESSAGE(id, 204, del(path).status);
+            CPPUNIT_ASSERT_EQUAL_MESSAGE(id, 404, get("/api/v1/clients-auth/" + path).status);
+        }
+        HttpReply tooLong = post("{\"id\":\"" + longest + "x\",\"password\":\"abcd1234\"}");
+        CPPUNIT_ASSERT_EQUAL(400, tooLong.status);
+        CPPUNIT_ASSERT_EQUAL(std::string("Max size is 100 characters."),
+                             errorField(tooLong.body, "detail"));
         CPPUNIT_ASSERT_EQUAL(4, count(get("/api/v1/clients-auth").body));
     }
 
