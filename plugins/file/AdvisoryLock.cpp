@@ -12,12 +12,16 @@
 namespace rport::plugins::file_auth {
 namespace {
 
+// O_NONBLOCK on every open: should the lock file be a FIFO, opening it must
+// not wait for the other end. flock works on whatever was opened.
+constexpr int kOpenFlags = O_NONBLOCK | O_CLOEXEC;
+
 // Opens the lock file, creating it with the given owner if it is missing.
 int openOrCreate(const std::string& path, const AdvisoryLock::NewFileOwner& owner) {
     for (;;) {
-        int fd = ::open(path.c_str(), O_RDWR | O_CLOEXEC);
+        int fd = ::open(path.c_str(), O_RDWR | kOpenFlags);
         if (fd >= 0 || errno != ENOENT) return fd;
-        fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, owner.mode & 0666);
+        fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_EXCL | kOpenFlags, owner.mode & 0666);
         if (fd >= 0) {
             // Best effort: without the privilege to give the file away the lock
             // still works for this process and for root.
@@ -61,7 +65,7 @@ AdvisoryLock AdvisoryLock::exclusive(const std::string& lockPath, const NewFileO
 
 AdvisoryLock AdvisoryLock::sharedIfPresent(const std::string& lockPath,
                                            std::chrono::milliseconds patience) noexcept {
-    const int fd = ::open(lockPath.c_str(), O_RDONLY | O_CLOEXEC);
+    const int fd = ::open(lockPath.c_str(), O_RDONLY | kOpenFlags);
     if (fd < 0) return AdvisoryLock(-1);
     if (!lockWithin(fd, LOCK_SH, patience)) {
         ::close(fd);

@@ -82,10 +82,16 @@ ReplaceOutcome replaceFileAtomically(const std::string& target, std::string_view
     struct stat st {};
     if (::fstat(temp.fd(), &st) != 0)
         throw ReplaceError("cannot stat \"" + temp.path() + "\": " + systemMessage(errno));
+    // A file that changed hands behind the user's back could lock out whoever
+    // owned it (or let the wrong group read it), so not keeping the owner is
+    // a failure, not a warning.
     if ((st.st_uid != old.owner || st.st_gid != old.group) &&
         ::fchown(temp.fd(), old.owner, old.group) != 0)
-        outcome.ownerKept =
-            false;  // not privileged: the new file belongs to us, the content is still right
+        throw ReplaceError("cannot give the new version the owner (uid " +
+                           std::to_string(old.owner) + ") and group (gid " +
+                           std::to_string(old.group) +
+                           ") of the file it replaces: " + systemMessage(errno) +
+                           "; run rportd as the file's owner, or make that user its owner");
     // After chown, because chown may clear set-id bits; and open's mode was cut by the umask.
     if (::fchmod(temp.fd(), permissions) != 0)
         throw ReplaceError("cannot set the mode of \"" + temp.path() +

@@ -16,7 +16,6 @@ public:
 
 struct ReplaceOutcome {
     FileStamp stamp;              // of the file now at the target path
-    bool ownerKept = true;        // false when chown to the old owner was not permitted
     bool directorySynced = true;  // false when the rename may not survive a power loss
 };
 
@@ -24,7 +23,8 @@ struct ReplaceOutcome {
 // exclusively, with the old file's mode, owner and group), fsyncs it, renames
 // it over the target and fsyncs the directory. On failure before the rename
 // the temporary file is removed, the target is untouched, and ReplaceError
-// says which step failed. The target must be a regular file, not a symlink.
+// says which step failed; not being permitted to keep the owner and group is
+// such a failure. The target must be a regular file, not a symlink.
 ReplaceOutcome replaceFileAtomically(const std::string& target, std::string_view content,
                                      const FileStamp& old);
 

@@ -3,16 +3,27 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <climits>
+#include <cstdlib>
 #include <cstring>
-#include <functional>
-#include <string_view>
 
 namespace rport::plugins::file_auth {
 namespace {
 
 int64_t nanoseconds(const struct timespec& t) noexcept {
     return static_cast<int64_t>(t.tv_sec) * 1000000000 + t.tv_nsec;
+}
+
+// "a FIFO", "a directory"...: what stands where a regular file was expected.
+std::string kindOfFile(mode_t mode) {
+    if (S_ISDIR(mode)) return "a directory";
+    if (S_ISFIFO(mode)) return "a FIFO";
+    if (S_ISSOCK(mode)) return "a socket";
+    if (S_ISCHR(mode)) return "a character device";
+    if (S_ISBLK(mode)) return "a block device";
+    return "a special file";
 }
 
 }  // namespace
@@ -49,8 +60,20 @@ bool isMissing(const std::string& path) noexcept {
     return ::lstat(path.c_str(), &st) != 0 && errno == ENOENT;
 }
 
-FileContent readWholeFile(const std::string& path) {
-    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+std::string resolvedPath(const std::string& path) {
+    char resolved[PATH_MAX];
+    if (::realpath(path.c_str(), resolved)) return resolved;
+    if (errno == ENOENT && ::realpath(directoryOf(path).c_str(), resolved)) {
+        const std::string directory = resolved;
+        return (directory == "/" ? "" : directory) + "/" + fileNameOf(path);
+    }
+    return path;
+}
+
+FileContent readWholeFile(const std::string& path, size_t maxBytes) {
+    // O_NONBLOCK: opening a FIFO for reading would otherwise wait for a
+    // writer. It changes nothing for a regular file, the only kind read on.
+    const int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
     if (fd < 0) throw FileAccessError(systemMessage(errno));
     struct Closer {
         int fd;
@@ -59,15 +82,25 @@ FileContent readWholeFile(const std::string& path) {
 
     struct stat st {};
     if (::fstat(fd, &st) != 0) throw FileAccessError(systemMessage(errno));
-    if (!S_ISREG(st.st_mode)) throw FileAccessError("not a regular file");
+    if (!S_ISREG(st.st_mode))
+        throw FileAccessError("not a regular file (" + kindOfFile(st.st_mode) + ")");
+    const std::string tooLarge =
+        "it is larger than the limit of " + std::to_string(maxBytes) + " bytes (max_file_bytes)";
+    if (static_cast<uint64_t>(st.st_size) > maxBytes) throw FileAccessError(tooLarge);
 
     FileContent content;
     content.stamp = stampOf(st);
-    // The size is a hint only: the file may grow or shrink while we read.
-    content.text.resize(static_cast<size_t>(st.st_size) + 1);
+    // The size is a hint only: the file may grow or shrink while we read, and
+    // some files (in /proc, say) claim to be empty. One byte beyond the limit
+    // is enough to tell that the file is too large.
+    const size_t readLimit = maxBytes + 1;
+    content.text.resize(std::min(static_cast<size_t>(st.st_size) + 1, readLimit));
     size_t used = 0;
     for (;;) {
-        if (used == content.text.size()) content.text.resize(content.text.size() * 2 + 4096);
+        if (used == content.text.size()) {
+            if (used == readLimit) throw FileAccessError(tooLarge);
+            content.text.resize(std::min(content.text.size() * 2 + 4096, readLimit));
+        }
         const ssize_t n = ::read(fd, &content.text[used], content.text.size() - used);
         if (n < 0) {
             if (errno == EINTR) continue;
@@ -78,10 +111,6 @@ FileContent readWholeFile(const std::string& path) {
     }
     content.text.resize(used);
     return content;
-}
-
-uint64_t contentFingerprint(const std::string& text) noexcept {
-    return std::hash<std::string_view>{}(text);
 }
 
 std::string directoryOf(const std::string& path) {

@@ -30,6 +30,12 @@ struct FileStamp {
 FileStamp stampOf(const struct stat& st) noexcept;
 // The stamp of path (following symlinks); exists = false when it cannot be stat'ed.
 FileStamp statPath(const std::string& path) noexcept;
+// path with every symlink resolved, the one name under which all processes
+// meet for this file. A missing file is resolved through its directory, so
+// a file about to be created gets the same name; when even the directory
+// does not resolve, path as given (reading or writing it then fails with the
+// reason).
+std::string resolvedPath(const std::string& path);
 // True only when nothing at all is at path (not even a dangling symlink); a
 // path that cannot be examined for another reason is not called missing.
 bool isMissing(const std::string& path) noexcept;
@@ -45,11 +51,10 @@ struct FileContent {
     FileStamp stamp;  // of the very file the text came from
 };
 
-FileContent readWholeFile(const std::string& path);
-
-// A cheap fingerprint of file content, to tell a real change from a rewrite
-// of the same bytes (our own writes, touch, chmod).
-uint64_t contentFingerprint(const std::string& text) noexcept;
+// Reads a regular file (path may be a symlink to one) of at most maxBytes.
+// Anything else is refused without waiting: a FIFO, a device or a socket
+// could block the reader for ever. Throws FileAccessError saying why.
+FileContent readWholeFile(const std::string& path, size_t maxBytes);
 
 // "dir" and "name" of "dir/name"; "." when the path has no directory part.
 std::string directoryOf(const std::string& path);

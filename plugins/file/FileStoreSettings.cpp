@@ -6,8 +6,9 @@
 namespace rport::plugins::file_auth {
 namespace {
 
-std::chrono::milliseconds readMilliseconds(const sdk::Host& host, const char* key,
-                                           std::chrono::milliseconds fallback) {
+// A whole number no larger than 2^32-1, or fallback when the setting is absent.
+uint64_t readWholeNumber(const sdk::Host& host, const char* key, const char* unit,
+                         uint64_t fallback) {
     auto text = host.setting(key);
     if (!text) return fallback;
     uint64_t value = 0;
@@ -21,9 +22,9 @@ std::chrono::milliseconds readMilliseconds(const sdk::Host& host, const char* ke
     }
     if (!valid || value > std::numeric_limits<uint32_t>::max())
         throw sdk::Error(RPORT_E_INVALID, std::string("setting '") + key +
-                                              "' must be a whole number of milliseconds, got \"" +
+                                              "' must be a whole number of " + unit + ", got \"" +
                                               *text + "\"");
-    return std::chrono::milliseconds(value);
+    return value;
 }
 
 }  // namespace
@@ -35,7 +36,11 @@ FileStoreSettings readSettings(const sdk::Host& host, const std::string& fileTit
         throw sdk::Error(RPORT_E_INVALID, "setting 'path' must name the " + fileTitle);
     s.writesExpected = host.flag("write", true);
     s.useInotify = host.flag("inotify", true);
-    s.checkInterval = readMilliseconds(host, "check_interval_ms", s.checkInterval);
+    s.checkInterval = std::chrono::milliseconds(readWholeNumber(
+        host, "check_interval_ms", "milliseconds", static_cast<uint64_t>(s.checkInterval.count())));
+    s.maxFileBytes = readWholeNumber(host, "max_file_bytes", "bytes", s.maxFileBytes);
+    if (s.maxFileBytes == 0)
+        throw sdk::Error(RPORT_E_INVALID, "setting 'max_file_bytes' must be at least 1");
     return s;
 }
 

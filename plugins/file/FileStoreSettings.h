@@ -1,6 +1,7 @@
 #pragma once
 // The settings rportd hands either store of the file plugin.
 #include <chrono>
+#include <cstddef>
 #include <rport/plugin.hpp>
 #include <string>
 
@@ -18,6 +19,9 @@ struct FileStoreSettings {
     // "check_interval_ms" (default 2000, 0 = off): how often the file's stamp is
     // compared as a safety net for changes inotify cannot report.
     std::chrono::milliseconds checkInterval{2000};
+    // "max_file_bytes" (default 64 MiB): a larger file is refused, on load and
+    // on write, rather than read into memory without bound.
+    size_t maxFileBytes = size_t{64} << 20;
 };
 
 // Throws rport::sdk::Error(RPORT_E_INVALID) naming a missing or malformed

@@ -3,8 +3,6 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <climits>
-#include <cstdlib>
 
 #include "AtomicReplace.h"
 
@@ -20,11 +18,6 @@ constexpr auto kWriterPatience = 5000ms;
 constexpr auto kReaderPatience = 500ms;
 
 std::string quoted(const std::string& text) { return "\"" + text + "\""; }
-
-std::string lockPathFor(const std::string& path) {
-    const std::string directory = directoryOf(path);
-    return (directory == "/" ? "" : directory) + "/." + fileNameOf(path) + ".lock";
-}
 
 // What a file this process creates looks like: private to rportd's user, as
 // the original server creates its users file.
@@ -45,10 +38,7 @@ AdvisoryLock::NewFileOwner lockFileOwner(const FileStamp& file) {
 }  // namespace
 
 WatchedJsonFile::WatchedJsonFile(sdk::Host host, std::unique_ptr<const FileFormat> format)
-    : _host(host),
-      _format(std::move(format)),
-      _settings(readSettings(host, _format->title())),
-      _lockPath(lockPathFor(_settings.path)) {
+    : _host(host), _format(std::move(format)), _settings(readSettings(host, _format->title())) {
     loadInitially();
     if (_settings.writesExpected) cleanUpAfterCrashedWriters();
     startWatching();
@@ -65,10 +55,10 @@ std::shared_ptr<const EntrySet> WatchedJsonFile::current() const {
 }
 
 void WatchedJsonFile::publish(std::shared_ptr<const EntrySet> entries, const FileStamp& stamp,
-                              uint64_t fingerprint) {
+                              std::string text) {
     std::atomic_store(&_current, std::move(entries));
     _loadedStamp = stamp;
-    _loadedFingerprint = fingerprint;
+    _loadedContent.remember(std::move(text));
     _rejectedStamp.reset();
     _lastReloadFailed = false;
 }
@@ -77,11 +67,19 @@ void WatchedJsonFile::logWarnings(const ParsedFile& parsed) {
     for (const auto& warning : parsed.warnings) _host.warning(aboutFile(warning));
 }
 
+WatchedJsonFile::Location WatchedJsonFile::locate() const {
+    std::string file = resolvedPath(_settings.path);
+    const std::string directory = directoryOf(file);
+    std::string lock = (directory == "/" ? "" : directory) + "/." + fileNameOf(file) + ".lock";
+    return {std::move(file), std::move(lock)};
+}
+
 void WatchedJsonFile::loadInitially() {
     FileContent content;
     try {
-        AdvisoryLock lock = AdvisoryLock::sharedIfPresent(_lockPath, kReaderPatience);
-        content = readWholeFile(_settings.path);
+        const Location where = locate();
+        AdvisoryLock lock = AdvisoryLock::sharedIfPresent(where.lock, kReaderPatience);
+        content = readWholeFile(where.file, _settings.maxFileBytes);
     } catch (const FileAccessError& e) {
         throw sdk::Error(RPORT_E_INVALID, aboutFile(std::string("cannot read: ") + e.what()));
     }
@@ -93,7 +91,7 @@ void WatchedJsonFile::loadInitially() {
     }
     logWarnings(parsed);
     const size_t count = parsed.entries->size();
-    publish(std::move(parsed.entries), content.stamp, contentFingerprint(content.text));
+    publish(std::move(parsed.entries), content.stamp, std::move(content.text));
     _host.info(aboutFile("loaded " + _format->countOf(count)));
 }
 
@@ -101,15 +99,15 @@ void WatchedJsonFile::loadInitially() {
 // the temporary file behind. Only the lock holder may remove such files; if
 // someone else holds the lock right now, a later start will clean up.
 void WatchedJsonFile::cleanUpAfterCrashedWriters() {
+    const Location where = locate();
     try {
-        const std::string target = writeTarget();
         AdvisoryLock lock =
-            AdvisoryLock::exclusive(_lockPath, lockFileOwner(statPath(target)), 0ms);
-        removeLeftoverTempFiles(target);
+            AdvisoryLock::exclusive(where.lock, lockFileOwner(statPath(where.file)), 0ms);
+        removeLeftoverTempFiles(where.file);
     } catch (const std::exception& e) {
         _host.debug(aboutFile(std::string("no clean-up of temporary files: ") + e.what()));
     }
-    if (::access(directoryOf(writeTarget()).c_str(), W_OK) != 0)
+    if (::access(directoryOf(where.file).c_str(), W_OK) != 0)
         _host.warning(aboutFile("its directory is not writable (" + systemMessage(errno) +
                                 "), so changes through the API will fail"));
 }
@@ -141,8 +139,9 @@ void WatchedJsonFile::reloadLocked() {
     const std::string keeping = "; keeping the " + _format->countOf(inForce) + " loaded before";
     FileContent content;
     try {
-        AdvisoryLock lock = AdvisoryLock::sharedIfPresent(_lockPath, kReaderPatience);
-        content = readWholeFile(_settings.path);
+        const Location where = locate();
+        AdvisoryLock lock = AdvisoryLock::sharedIfPresent(where.lock, kReaderPatience);
+        content = readWholeFile(where.file, _settings.maxFileBytes);
     } catch (const FileAccessError& e) {
         const FileStamp now = statPath(_settings.path);
         if (!_rejectedStamp || !now.sameVersionAs(*_rejectedStamp))
@@ -152,8 +151,7 @@ void WatchedJsonFile::reloadLocked() {
         return;
     }
 
-    const uint64_t fingerprint = contentFingerprint(content.text);
-    if (fingerprint == _loadedFingerprint) {
+    if (_loadedContent.matches(content.text)) {
         // Our own write, a touch or chmod, or a broken edit undone: nothing to load.
         if (_lastReloadFailed)
             _host.info(aboutFile("is valid again and unchanged; " + _format->countOf(inForce) +
@@ -175,14 +173,8 @@ void WatchedJsonFile::reloadLocked() {
     }
     logWarnings(parsed);
     const size_t count = parsed.entries->size();
-    publish(std::move(parsed.entries), content.stamp, fingerprint);
+    publish(std::move(parsed.entries), content.stamp, std::move(content.text));
     _host.info(aboutFile("reloaded, " + _format->countOf(count)));
-}
-
-std::string WatchedJsonFile::writeTarget() const {
-    char resolved[PATH_MAX];
-    if (::realpath(_settings.path.c_str(), resolved)) return resolved;
-    return _settings.path;  // the error surfaces, with its reason, when the file is read
 }
 
 FileStamp WatchedJsonFile::catchUpBeforeWriting(const std::string& target) {
@@ -195,13 +187,12 @@ FileStamp WatchedJsonFile::catchUpBeforeWriting(const std::string& target) {
     // not delivered yet). Writing the in-memory set would silently undo it.
     FileContent onDisk;
     try {
-        onDisk = readWholeFile(target);
+        onDisk = readWholeFile(target, _settings.maxFileBytes);
     } catch (const FileAccessError& e) {
         throw sdk::Error(RPORT_E_UNAVAILABLE,
                          aboutFile(std::string("cannot read it before writing: ") + e.what()));
     }
-    const uint64_t onDiskFingerprint = contentFingerprint(onDisk.text);
-    if (onDiskFingerprint == _loadedFingerprint) return onDisk.stamp;
+    if (_loadedContent.matches(onDisk.text)) return onDisk.stamp;
 
     ParsedFile parsed;
     try {
@@ -214,35 +205,39 @@ FileStamp WatchedJsonFile::catchUpBeforeWriting(const std::string& target) {
     }
     logWarnings(parsed);
     const size_t count = parsed.entries->size();
-    publish(std::move(parsed.entries), onDisk.stamp, onDiskFingerprint);
+    publish(std::move(parsed.entries), onDisk.stamp, std::move(onDisk.text));
     _host.info(aboutFile("reloaded before writing, " + _format->countOf(count)));
     return onDisk.stamp;
 }
 
 void WatchedJsonFile::rewrite(const Edit& edit) {
     std::lock_guard<std::mutex> guard(_updateMutex);
-    const std::string target = writeTarget();
+    const Location where = locate();
 
     std::optional<AdvisoryLock> lock;
     try {
-        lock.emplace(
-            AdvisoryLock::exclusive(_lockPath, lockFileOwner(statPath(target)), kWriterPatience));
+        lock.emplace(AdvisoryLock::exclusive(where.lock, lockFileOwner(statPath(where.file)),
+                                             kWriterPatience));
     } catch (const LockError& e) {
         throw sdk::Error(RPORT_E_UNAVAILABLE, aboutFile(std::string("not changed: ") + e.what()));
     }
 
-    const FileStamp keepFrom = catchUpBeforeWriting(target);
+    const FileStamp keepFrom = catchUpBeforeWriting(where.file);
     Replacement next = edit(*current());
+    // Written, it could not be loaded again (at the next start, by another rportd).
+    if (next.text.size() > _settings.maxFileBytes)
+        throw sdk::Error(
+            RPORT_E_UNAVAILABLE,
+            aboutFile("not changed: the new version would be " + std::to_string(next.text.size()) +
+                      " bytes, larger than the limit of " + std::to_string(_settings.maxFileBytes) +
+                      " bytes"));
     ReplaceOutcome outcome;
     try {
-        outcome = replaceFileAtomically(target, next.text, keepFrom);
+        outcome = replaceFileAtomically(where.file, next.text, keepFrom);
     } catch (const ReplaceError& e) {
         throw sdk::Error(RPORT_E_UNAVAILABLE, aboutFile(std::string("not changed: ") + e.what()));
     }
-    publish(std::move(next.entries), outcome.stamp, contentFingerprint(next.text));
-    if (!outcome.ownerKept)
-        _host.warning(
-            aboutFile("rewritten, but its owner or group could not be kept (not permitted)"));
+    publish(std::move(next.entries), outcome.stamp, std::move(next.text));
     if (!outcome.directorySynced)
         _host.warning(aboutFile(
             "rewritten, but its directory could not be flushed; a power loss may undo the change"));

@@ -26,12 +26,17 @@
 //     is refused and the file left as it is. If it has been deleted, the write
 //     is refused too, unless the format recreates missing files.
 //
+// Reading: only a regular file (or a symlink to one) of at most
+// max_file_bytes is read; anything else is refused at once, without waiting.
+//
 // Writing: the whole file is rewritten to a temporary file in the same
 // directory, flushed, renamed over the original and the directory flushed, all
-// under flock(2) on ".<name>.lock" beside the file. Mode, owner and group are
-// kept; a recreated file gets mode 0600 and this process's owner. A crash at
-// any moment leaves the old or the new complete file.
-#include <cstdint>
+// under flock(2) on ".<name>.lock" beside the file. "The file" is the one the
+// configured path resolves to, for the lock as for the write, so processes that
+// reach it through different symlinks still exclude each other. Mode, owner and
+// group are kept, and a write that may not keep them is refused; a recreated
+// file gets mode 0600 and this process's owner. A crash at any moment leaves
+// the old or the new complete file.
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -44,6 +49,7 @@
 #include "DiskFile.h"
 #include "FileFormat.h"
 #include "FileStoreSettings.h"
+#include "KnownContent.h"
 
 namespace rport::plugins::file_auth {
 
@@ -85,25 +91,29 @@ private:
     // load; returns the stamp the new file should copy its mode and owner from.
     FileStamp catchUpBeforeWriting(const std::string& target);
     // The following require _updateMutex (or the constructor).
-    void publish(std::shared_ptr<const EntrySet> entries, const FileStamp& stamp,
-                 uint64_t fingerprint);
+    void publish(std::shared_ptr<const EntrySet> entries, const FileStamp& stamp, std::string text);
     void logWarnings(const ParsedFile& parsed);
 
     // Prefixes a message with the file it concerns.
     std::string aboutFile(const std::string& message) const;
-    // The path to replace on write: symlinks resolved, so a linked file stays linked.
-    std::string writeTarget() const;
+
+    // Where the file is read and replaced (symlinks resolved, so a linked file
+    // stays linked) and the lock beside it, both from one resolution.
+    struct Location {
+        std::string file;
+        std::string lock;
+    };
+    Location locate() const;
 
     const sdk::Host _host;
     const std::unique_ptr<const FileFormat> _format;
     const FileStoreSettings _settings;
-    const std::string _lockPath;
     // Read and replaced only with std::atomic_load / std::atomic_store.
     std::shared_ptr<const EntrySet> _current;
 
     std::mutex _updateMutex;  // one reload or write at a time; guards the members below
     FileStamp _loadedStamp;
-    uint64_t _loadedFingerprint = 0;
+    KnownContent _loadedContent;
     // The version of the file that last failed to load, so the periodic check
     // does not report the same broken file every few seconds.
     std::optional<FileStamp> _rejectedStamp;

@@ -8,8 +8,6 @@ namespace rport::plugins::table {
 
 namespace {
 
-// How long a caller waits for a busy pool before giving up with "unavailable".
-constexpr std::chrono::seconds kWaitForFree{5};
 // After a failed open, callers within this window get the same failure
 // without another attempt.
 constexpr std::chrono::milliseconds kFailFastWindow{1000};
@@ -33,8 +31,8 @@ ConnectionPool::Lease::~Lease() {
     if (_pool && _connection) _pool->giveBack(std::move(_connection), _generation, _discarded);
 }
 
-ConnectionPool::ConnectionPool(Opener open, size_t maxOpen)
-    : _open(std::move(open)), _maxOpen(maxOpen) {}
+ConnectionPool::ConnectionPool(Opener open, size_t maxOpen, std::chrono::milliseconds patience)
+    : _open(std::move(open)), _maxOpen(maxOpen), _patience(patience) {}
 
 ConnectionPool::Lease ConnectionPool::acquire() {
     std::unique_lock<std::mutex> lock(_mutex);
@@ -46,11 +44,12 @@ ConnectionPool::Lease ConnectionPool::acquire() {
             return Lease(this, std::move(c), _generation, true);
         }
         if (_idle.size() + _inUseOrOpening < _maxOpen) break;
-        if (!_released.wait_for(lock, kWaitForFree, [&] {
+        if (!_released.wait_for(lock, _patience, [&] {
                 return !_idle.empty() || _idle.size() + _inUseOrOpening < _maxOpen;
             }))
-            throw Poco::Data::ConnectionFailedException("all " + std::to_string(_maxOpen) +
-                                                        " database connections stayed busy");
+            throw Exhausted("all " + std::to_string(_maxOpen) +
+                            " database connections stayed in use for " +
+                            std::to_string(_patience.count()) + " ms");
     }
     if (std::chrono::steady_clock::now() - _lastOpenFailure < kFailFastWindow)
         throw Poco::Data::ConnectionFailedException(_lastOpenFailureReason);
@@ -78,9 +77,16 @@ std::unique_ptr<Connection> ConnectionPool::openNew() {
     }
 }
 
-void ConnectionPool::adopt(std::unique_ptr<Connection> connection) {
-    std::lock_guard<std::mutex> g(_mutex);
-    _idle.push_back(std::move(connection));
+bool ConnectionPool::adopt(std::unique_ptr<Connection> connection) {
+    {
+        std::lock_guard<std::mutex> g(_mutex);
+        if (_idle.size() + _inUseOrOpening < _maxOpen) {
+            _idle.push_back(std::move(connection));
+            _released.notify_one();
+            return true;
+        }
+    }
+    return false;  // closed here, outside the lock: closing may talk to the server
 }
 
 void ConnectionPool::invalidate() {

@@ -9,6 +9,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -21,7 +22,16 @@ public:
     // Opens a connection or throws (Poco exceptions, sdk::Error).
     using Opener = std::function<std::unique_ptr<Connection>()>;
 
-    ConnectionPool(Opener open, size_t maxOpen);
+    // Every connection stayed in use for as long as a caller would wait: the
+    // database may be perfectly well, there are more callers than connections.
+    class Exhausted : public std::runtime_error {
+    public:
+        using std::runtime_error::runtime_error;
+    };
+
+    // maxOpen counts idle connections, those in use and those being opened;
+    // patience is how long acquire() waits for one of them to come back.
+    ConnectionPool(Opener open, size_t maxOpen, std::chrono::milliseconds patience);
     ConnectionPool(const ConnectionPool&) = delete;
     ConnectionPool& operator=(const ConnectionPool&) = delete;
 
@@ -49,13 +59,16 @@ public:
         bool _discarded = false;
     };
 
-    // An idle connection, or a new one. Waits while maxOpen are in use.
-    // Right after a failed attempt to open one it fails at once, for a
-    // moment, so that a down database is not hammered by every caller.
-    // Throws like the opener, or Poco::Data::ConnectionFailedException.
+    // An idle connection, or a new one. Waits up to patience while maxOpen
+    // are in use, then throws Exhausted. Right after a failed attempt to open
+    // one it fails at once, for a moment, so that a down database is not
+    // hammered by every caller: throws like the opener, or
+    // Poco::Data::ConnectionFailedException.
     Lease acquire();
-    // Hands over a connection opened elsewhere (the one create checked with).
-    void adopt(std::unique_ptr<Connection> connection);
+    // Hands over a connection opened elsewhere (the one create checked with)
+    // and wakes a caller waiting for one. It counts against maxOpen: a full
+    // pool closes it instead and returns false.
+    bool adopt(std::unique_ptr<Connection> connection);
     // The link failed: close the idle connections, and those in use when
     // they come back.
     void invalidate();
@@ -66,6 +79,7 @@ private:
 
     const Opener _open;
     const size_t _maxOpen;
+    const std::chrono::milliseconds _patience;
     std::mutex _mutex;
     std::condition_variable _released;
     std::vector<std::unique_ptr<Connection>> _idle;

@@ -4,8 +4,6 @@ namespace rport::plugins::table {
 
 namespace {
 
-// Enough for the host's worker threads; a MySQL server allows 151 by default.
-constexpr size_t kMaxConnections = 16;
 // Failures faster than this are taken for a connection that went stale.
 constexpr std::chrono::milliseconds kStaleFailureLimit{1000};
 
@@ -17,7 +15,7 @@ PooledDatabase::PooledDatabase(sdk::Host host, std::string description, std::str
       _description(std::move(description)),
       _tables(std::move(tables)),
       _open(open),
-      _pool(std::move(open), kMaxConnections) {}
+      _pool(std::move(open), kMaxConnections, kWaitForConnection) {}
 
 std::unique_ptr<Connection> PooledDatabase::openFirst() {
     try {
@@ -31,6 +29,9 @@ std::unique_ptr<Connection> PooledDatabase::openFirst() {
 ConnectionPool::Lease PooledDatabase::acquire(const char* action) {
     try {
         return _pool.acquire();
+    } catch (const ConnectionPool::Exhausted& e) {
+        throw sdk::Error(RPORT_E_UNAVAILABLE,
+                         std::string(action) + ": database busy: " + e.what() + where());
     } catch (const Poco::Exception& e) {
         sdk::Error error = toError(action, classify(e));
         if (error.code() == RPORT_E_UNAVAILABLE) noteUnreachable(error);
@@ -58,21 +59,24 @@ void PooledDatabase::noteUnreachable(const sdk::Error& error) {
         _host.warning(std::string(error.what()) + "; failing calls until it is back");
 }
 
+std::string PooledDatabase::where() const { return " (" + _description + ", " + _tables + ")"; }
+
 sdk::Error PooledDatabase::toError(const char* action, const DbFailure& failure) const {
-    const std::string where = " (" + _description + ", " + _tables + ")";
     switch (failure.kind) {
         case FailureKind::Unavailable:
             return sdk::Error(
                 RPORT_E_UNAVAILABLE,
-                std::string(action) + ": database unavailable: " + failure.reason + where);
+                std::string(action) + ": database unavailable: " + failure.reason + where());
         case FailureKind::Duplicate:
             return sdk::Error(RPORT_E_EXISTS, std::string(action) + ": the id already exists");
         case FailureKind::TooLong:
-            return sdk::Error(RPORT_E_INVALID, std::string(action) + ": " + failure.reason + where);
+            return sdk::Error(RPORT_E_INVALID,
+                              std::string(action) + ": " + failure.reason + where());
         case FailureKind::Other:
             break;
     }
-    return sdk::Error(RPORT_E_INTERNAL, std::string(action) + " failed: " + failure.reason + where);
+    return sdk::Error(RPORT_E_INTERNAL,
+                      std::string(action) + " failed: " + failure.reason + where());
 }
 
 }  // namespace rport::plugins::table

@@ -17,6 +17,11 @@ class PooledDatabase {
 public:
     enum class Access { Read, Write };
 
+    // Enough for the host's worker threads; a MySQL server allows 151 by default.
+    static constexpr size_t kMaxConnections = 16;
+    // How long a call waits for a connection while all are in use.
+    static constexpr std::chrono::milliseconds kWaitForConnection{5000};
+
     // description: DatabaseSettings::describe(); tables: what the backend
     // works on, for messages ("table 'clients'"). open makes connections,
     // all of the one class the backend passes to run().
@@ -42,7 +47,13 @@ public:
     sdk::Error toError(const char* action, const DbFailure& failure) const;
 
 private:
+    // A pooled connection; RPORT_E_UNAVAILABLE when the database cannot be
+    // reached, and also, with a message saying "busy", when every connection
+    // stayed in use: the caller may retry either, but only the first is an
+    // outage worth a warning.
     ConnectionPool::Lease acquire(const char* action);
+    // " (<description>, <tables>)", for messages.
+    std::string where() const;
     // A link failure during work: retire the pool's connections and say
     // whether the call may be repeated.
     bool retire(ConnectionPool::Lease& lease, bool mayRepeat,

@@ -1,12 +1,17 @@
 // Changes through the API: add and remove, the file they leave behind, and
 // how the file keeps its permissions and survives odd content.
 #include <cppunit/extensions/HelperMacros.h>
+#include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <fstream>
+#include <thread>
 
 #include "FilePluginHarness.h"
+#include "Skip.h"
+#include "Subprocess.h"
 
 using namespace rport::test::file_plugin;
 
@@ -38,6 +43,8 @@ class WriteTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(brokenFileOnDiskRefusesWritesAndStaysUntouched);
     CPPUNIT_TEST(deletedFileRefusesWrites);
     CPPUNIT_TEST(symlinkedFileStaysLinked);
+    CPPUNIT_TEST(symlinkedPathLocksBesideTheRealFile);
+    CPPUNIT_TEST(ownerThatCannotBeKeptRefusesTheWrite);
     CPPUNIT_TEST_SUITE_END();
 
     std::unique_ptr<FilePluginHarness> h;
@@ -172,7 +179,6 @@ public:
         CPPUNIT_ASSERT_EQUAL(mode_t(0640), st.st_mode & 07777);
         CPPUNIT_ASSERT_EQUAL(owner, st.st_uid);
         CPPUNIT_ASSERT_EQUAL(group, st.st_gid);
-        CPPUNIT_ASSERT_EQUAL(size_t(0), h->logCount(RPORT_LOG_WARNING, "could not be kept"));
     }
 
     void replacesTheFileInsteadOfRewritingIt() {
@@ -277,6 +283,76 @@ public:
             return std::string((std::istreambuf_iterator<char>(in)),
                                std::istreambuf_iterator<char>());
         }());
+    }
+
+    // Whoever reaches the file through another path (the real one, another
+    // symlink) and follows the locking convention, like `flock <lock file>
+    // <command>` or a second rportd, must exclude this store's writes: the
+    // lock lives beside the file the path resolves to.
+    void symlinkedPathLocksBesideTheRealFile() {
+        using namespace std::chrono_literals;
+        CPPUNIT_ASSERT_EQUAL(0, ::mkdir(h->dir().file("real").c_str(), 0755));
+        h->dir().write("real/creds.json", R"({"a": "1"})", 0600);
+        const std::string link = h->dir().file("linked.json");
+        CPPUNIT_ASSERT_EQUAL(0, ::symlink("real/creds.json", link.c_str()));
+        auto store =
+            h->open(Settings{{"path", link}, {"inotify", "false"}, {"check_interval_ms", "0"}});
+
+        const std::string realLock = h->dir().file("real/.creds.json.lock");
+        const int held = ::open(realLock.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+        CPPUNIT_ASSERT(held >= 0);
+        CPPUNIT_ASSERT_EQUAL(0, ::flock(held, LOCK_EX | LOCK_NB));
+        const auto holdFor = 400ms;
+        std::thread releaser([&] {
+            std::this_thread::sleep_for(holdFor);
+            ::close(held);  // releases the lock
+        });
+        const auto started = std::chrono::steady_clock::now();
+        const auto result = store->add(record("b", "2"));
+        const auto waited = std::chrono::steady_clock::now() - started;
+        releaser.join();
+
+        CPPUNIT_ASSERT_MESSAGE(result.message, result.ok());
+        CPPUNIT_ASSERT_MESSAGE("the write did not wait for the lock beside the real file",
+                               waited >= holdFor - 50ms);
+        CPPUNIT_ASSERT_EQUAL(-1, ::access(h->dir().file(".linked.json.lock").c_str(), F_OK));
+        CPPUNIT_ASSERT_EQUAL(std::string("2"), secretOf(*store, "b"));
+    }
+
+    // rportd running as a user who may not give a file away: replacing the
+    // file would hand it to rportd's user, so the write is refused and the
+    // file stays as it was. Needs root to set the scene; the write itself
+    // runs in a child that has dropped to nobody.
+    void ownerThatCannotBeKeptRefusesTheWrite() {
+        if (::geteuid() != 0)
+            return rport::test::skipTest("needs root to make a file owned by another user");
+        const uid_t nobody = 65534;
+        const std::string shared = h->dir().file("shared");
+        CPPUNIT_ASSERT_EQUAL(0, ::mkdir(shared.c_str(), 0755));
+        CPPUNIT_ASSERT_EQUAL(0, ::chown(shared.c_str(), nobody, nobody));
+        const std::string original = R"({"a": "1"})";
+        // root's file, writable by anyone: only its owner stands in the way.
+        const std::string file = h->dir().write("shared/creds.json", original, 0666);
+        const struct stat before = statOf(file);
+        CPPUNIT_ASSERT_EQUAL(uid_t(0), before.st_uid);
+
+        const auto run =
+            rport::test::runProcess({WRITER_AS_PATH, std::to_string(nobody), std::to_string(nobody),
+                                     FILE_PLUGIN_PATH, file, "b"},
+                                    h->dir().path(), {}, 30000);
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(run.output, 1, run.exitCode);
+        CPPUNIT_ASSERT_MESSAGE(
+            run.output, run.output.find("not changed: cannot give the new version the "
+                                        "owner (uid 0) and group (gid 0) of the file it "
+                                        "replaces: Operation not permitted") != std::string::npos);
+
+        const struct stat after = statOf(file);
+        CPPUNIT_ASSERT_EQUAL(before.st_ino, after.st_ino);
+        CPPUNIT_ASSERT_EQUAL(uid_t(0), after.st_uid);
+        CPPUNIT_ASSERT_EQUAL(gid_t(0), after.st_gid);
+        CPPUNIT_ASSERT_EQUAL(original, rport::test::readFile(file));
+        const std::string leftover = rport::test::shellOutput("ls -A " + shared);
+        CPPUNIT_ASSERT_EQUAL(std::string(".creds.json.lock\ncreds.json\n"), leftover);
     }
 };
 
