@@ -23,6 +23,8 @@ inline constexpr const char* kCodeInvalidRequest = "ERR_CODE_INVALID_REQUEST";
 // layer uses for the protocol errors it answers itself.
 inline constexpr const char* kCodeBadRequest = "ERR_CODE_BAD_REQUEST";
 inline constexpr const char* kCodeRequestTooLarge = "ERR_CODE_REQUEST_TOO_LARGE";
+// A route the original retired (410).
+inline constexpr const char* kCodeGone = "ERR_CODE_GONE";
 // A well-formed bearer token that is forged, expired or revoked (401).
 inline constexpr const char* kCodeInvalidToken = "ERR_CODE_INVALID_TOKEN";
 // A username that failed a moment ago, tried again during its login wait (429).

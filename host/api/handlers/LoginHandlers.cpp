@@ -103,6 +103,15 @@ void addLoginRoutes(Router& router, ApiAuthenticator& auth, size_t maxRequestByt
         auth.revoke(ctx.request, ctx.sourceAddress);
         sendEmpty(ctx.response, 204);
     });
+    // The personal token routes of older releases, retired by the original
+    // with a pointer to their successor.
+    for (const char* method : {"GET", "POST", "DELETE"})
+        router.add(
+            method, "/api/v1/me/token", Access::Authenticated,
+            [](ApiContext&) {
+                throw ApiError(410, kCodeGone, "use new token management on /me/tokens");
+            },
+            /*nonBlocking=*/true);
     router.add(
         "GET", "/api/v1/me", Access::Authenticated,
         [](ApiContext& ctx) { sendJson(ctx.response, 200, renderMe(*ctx.user)); },

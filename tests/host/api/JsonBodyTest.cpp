@@ -11,7 +11,7 @@ namespace {
 struct Request {
     rportd::http::HttpRequest request;
     rportd::http::HttpResponse response;
-    ApiContext context{request, response, {}, "", nullptr};
+    ApiContext context{request, response, {}, "", nullptr, "127.0.0.1"};
 
     explicit Request(std::string body, std::string contentType = "application/json") {
         request.method = "POST";
