@@ -186,7 +186,7 @@ int64_t ApiAuthenticator::tokenLifetime(std::string_view requested) const {
     auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), seconds);
     if (ec != std::errc() || end != digits.data() + digits.size() || digits.empty())
         throw ApiError(400, kCodeInvalidRequest,
-                       "invalid token-lifetime : strconv.Atoi: parsing \"" +
+                       "invalid token-lifetime : strconv.ParseInt: parsing \"" +
                            std::string(requested) + "\": invalid syntax");
     if (seconds <= 0) return kDefaultTokenLifetime;
     if (seconds > _settings.maxTokenLifetimeSeconds)

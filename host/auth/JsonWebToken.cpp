@@ -265,7 +265,7 @@ TokenSigner::Reading TokenSigner::read(std::string_view token, int64_t nowUnixSe
     std::string expected = mac(token.substr(0, second));
     if (signature->size() != expected.size() ||
         CRYPTO_memcmp(signature->data(), expected.data(), expected.size()) != 0) {
-        r.reason = "signature mismatch";
+        r.reason = "signature is invalid";
         return r;
     }
     if (util::json::compact(*header) != kHeader) {
