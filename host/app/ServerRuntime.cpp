@@ -220,7 +220,7 @@ void ServerRuntime::answerTlsAlpnChallenges() {
     tls::CertificateStore* store = _tlsStore.get();
     _services->tlsAlpn01Challenges().setListener(
         [this, store](const std::string& name, const std::string* certPem,
-                      const std::string* keyPem) {
+                      const rport::sdk::SecretString* keyPem) {
             Poco::Logger& log = Poco::Logger::get("acme");
             if (!certPem || !keyPem) {
                 store->removeAcmeChallenge(name);

@@ -41,7 +41,7 @@ struct Collector {
             if (!b) return;
             CertBundle c;
             c.chainPem = std::string(view(b->chain_pem));
-            c.keyPem = std::string(view(b->key_pem));
+            c.keyPem = SecretString(view(b->key_pem));
             if (RPORT_HAS_MEMBER(b, rport_cert_bundle, not_after)) {
                 c.notBefore = b->not_before;
                 c.notAfter = b->not_after;

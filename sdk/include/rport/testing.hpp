@@ -160,7 +160,7 @@ public:
         return _tokens;
     }
     // TLS-ALPN-01 pairs published and not withdrawn: name -> {cert, key}.
-    std::map<std::string, std::pair<std::string, std::string>> tlsAlpn01() const {
+    std::map<std::string, std::pair<std::string, SecretString>> tlsAlpn01() const {
         std::lock_guard<std::mutex> g(_mutex);
         return _alpn;
     }
@@ -263,7 +263,7 @@ private:
         FakeHost* h = from(c);
         if (name.len == 0 || cert.len == 0 || key.len == 0) return RPORT_E_INVALID;
         std::lock_guard<std::mutex> g(h->_mutex);
-        h->_alpn[std::string(view(name))] = {std::string(view(cert)), std::string(view(key))};
+        h->_alpn[std::string(view(name))] = {std::string(view(cert)), SecretString(view(key))};
         return RPORT_OK;
     }
     static int32_t alpnWithdrawFn(rport_host_ctx* c, rport_str name) {
@@ -305,7 +305,7 @@ private:
     std::map<std::string, std::string> _tokens;
     std::map<uint64_t, Timer> _timers;
     uint64_t _nextTimer = 0;
-    std::map<std::string, std::pair<std::string, std::string>> _alpn;
+    std::map<std::string, std::pair<std::string, SecretString>> _alpn;
     std::vector<ProviderStatus> _statuses;
     std::string _backendName;
 };

@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <limits>
+#include <rport/secret.hpp>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -80,7 +81,7 @@ struct ListPage {
 
 struct CertBundle {
     std::string chainPem;
-    std::string keyPem;
+    SecretString keyPem;  // wiped when the bundle is released
     int64_t notBefore = 0;
     int64_t notAfter = 0;
 };
