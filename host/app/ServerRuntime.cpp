@@ -218,36 +218,36 @@ void ServerRuntime::prepareTunnelCertificate(const config::PluginSelection& sel)
 
 void ServerRuntime::answerTlsAlpnChallenges() {
     tls::CertificateStore* store = _tlsStore.get();
-    _services->tlsAlpn01Challenges().setListener([this, store](const std::string& name,
-                                                               const std::string* certPem,
-                                                               const std::string* keyPem) {
-        Poco::Logger& log = Poco::Logger::get("acme");
-        if (!certPem || !keyPem) {
-            store->removeAcmeChallenge(name);
-            log.debug("TLS-ALPN-01 challenge for %s withdrawn", name);
-            return true;
-        }
-        auto loaded = store->loadAcmeChallenge(*certPem, *keyPem);
-        if (!loaded.certificate) {
-            log.error("TLS-ALPN-01 challenge certificate for %s cannot be used: %s", name,
-                      loaded.error);
-            return false;
-        }
-        // The CA connects right after the provider answers the
-        // challenge: the API must accept connections by then.
-        {
-            std::unique_lock<std::mutex> lock(_gateMutex);
-            _gateOpened.wait_for(lock, std::chrono::seconds(30), [this] { return _gateOpen; });
-            if (!_apiListening) {
-                log.warning("TLS-ALPN-01 challenge for %s not answered: the API is not listening",
-                            name);
+    _services->tlsAlpn01Challenges().setListener(
+        [this, store](const std::string& name, const std::string* certPem,
+                      const rport::sdk::SecretString* keyPem) {
+            Poco::Logger& log = Poco::Logger::get("acme");
+            if (!certPem || !keyPem) {
+                store->removeAcmeChallenge(name);
+                log.debug("TLS-ALPN-01 challenge for %s withdrawn", name);
+                return true;
+            }
+            auto loaded = store->loadAcmeChallenge(*certPem, *keyPem);
+            if (!loaded.certificate) {
+                log.error("TLS-ALPN-01 challenge certificate for %s cannot be used: %s", name,
+                          loaded.error);
                 return false;
             }
-        }
-        store->setAcmeChallenge(name, loaded.certificate);
-        log.debug("TLS-ALPN-01 challenge for %s published", name);
-        return true;
-    });
+            // The CA connects right after the provider answers the
+            // challenge: the API must accept connections by then.
+            {
+                std::unique_lock<std::mutex> lock(_gateMutex);
+                _gateOpened.wait_for(lock, std::chrono::seconds(30), [this] { return _gateOpen; });
+                if (!_apiListening) {
+                    log.warning("TLS-ALPN-01 challenge for %s not answered: the API is not listening",
+                                name);
+                    return false;
+                }
+            }
+            store->setAcmeChallenge(name, loaded.certificate);
+            log.debug("TLS-ALPN-01 challenge for %s published", name);
+            return true;
+        });
 }
 
 void ServerRuntime::openChallengeGate(bool apiListening) {

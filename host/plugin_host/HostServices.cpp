@@ -13,12 +13,16 @@
 #include "plugin_host/PluginAttribution.h"
 
 // Every function in this file is called by plugins through C function
-// pointers, so none may let an exception escape: each catches everything.
+// pointers, so none may let an exception escape: each is noexcept and
+// catches what it calls may throw. A string argument with a length but no
+// data ({NULL, n > 0}) is never read: it fails the call with RPORT_E_INVALID
+// where there is a status to return, and reads as empty elsewhere (plugin.h).
 
 namespace rportd::plugin_host {
 
 namespace {
 
+using rport::sdk::isValid;
 using rport::sdk::str;
 using rport::sdk::view;
 namespace password = rport::sdk::password;
@@ -48,7 +52,7 @@ std::string printable(std::string_view text) {
 
 InstanceContext* context(rport_host_ctx* ctx) noexcept { return InstanceContext::from(ctx); }
 
-void logService(rport_host_ctx* ctx, int32_t level, rport_str message) {
+void logService(rport_host_ctx* ctx, int32_t level, rport_str message) noexcept {
     try {
         const Poco::Message::Priority priority = priorityFor(level);
         if (InstanceContext* instance = context(ctx)) {
@@ -69,8 +73,8 @@ void logService(rport_host_ctx* ctx, int32_t level, rport_str message) {
     }
 }
 
-int32_t configGetService(rport_host_ctx* ctx, rport_str key, rport_str* value) {
-    if (!value) return RPORT_E_INVALID;
+int32_t configGetService(rport_host_ctx* ctx, rport_str key, rport_str* value) noexcept {
+    if (!value || !isValid(key)) return RPORT_E_INVALID;
     InstanceContext* instance = context(ctx);
     if (!instance) return RPORT_E_NOT_FOUND;
     std::optional<std::string_view> found = instance->setting(view(key));
@@ -79,29 +83,38 @@ int32_t configGetService(rport_host_ctx* ctx, rport_str key, rport_str* value) {
     return RPORT_OK;
 }
 
-void configKeysService(rport_host_ctx* ctx, void (*each)(void* arg, rport_str key), void* arg) {
+void configKeysService(rport_host_ctx* ctx, void (*each)(void* arg, rport_str key),
+                       void* arg) noexcept {
     InstanceContext* instance = context(ctx);
     if (!instance || !each) return;
-    for (const auto& setting : instance->settings()) each(arg, str(setting.first));
+    // each is the plugin's; one that throws breaks the rule, but must not
+    // unwind through these frames either.
+    try {
+        for (const auto& setting : instance->settings()) each(arg, str(setting.first));
+    } catch (...) {
+        logService(ctx, RPORT_LOG_ERROR, str("the config_keys callback threw an exception"));
+    }
 }
 
-rport_str dataDirService(rport_host_ctx* ctx) {
+rport_str dataDirService(rport_host_ctx* ctx) noexcept {
     InstanceContext* instance = context(ctx);
     return instance ? str(instance->dataDir()) : rport_str{nullptr, 0};
 }
 
-rport_str instanceKindService(rport_host_ctx* ctx) {
+rport_str instanceKindService(rport_host_ctx* ctx) noexcept {
     InstanceContext* instance = context(ctx);
     return instance ? str(instance->kind()) : rport_str{nullptr, 0};
 }
 
-int32_t secretEqualService(rport_str a, rport_str b) {
+int32_t secretEqualService(rport_str a, rport_str b) noexcept {
+    if (!isValid(a) || !isValid(b)) return 0;  // a malformed secret equals nothing
     return password::constantTimeEqual(view(a), view(b)) ? 1 : 0;
 }
 
-int32_t passwordHashService(rport_str plain, char* buffer, size_t capacity, size_t* length) {
+int32_t passwordHashService(rport_str plain, char* buffer, size_t capacity,
+                            size_t* length) noexcept {
     try {
-        if (!buffer || !length) return RPORT_E_INVALID;
+        if (!buffer || !length || !isValid(plain)) return RPORT_E_INVALID;
         // crypt(3) takes a C string: a NUL inside would silently cut it.
         if (view(plain).find('\0') != std::string_view::npos) return RPORT_E_INVALID;
         std::optional<std::string> hash = password::hashBcrypt(view(plain), gBcryptCost.load());
@@ -115,8 +128,9 @@ int32_t passwordHashService(rport_str plain, char* buffer, size_t capacity, size
     }
 }
 
-int32_t passwordVerifyService(rport_str hash, rport_str presented) {
+int32_t passwordVerifyService(rport_str hash, rport_str presented) noexcept {
     try {
+        if (!isValid(hash) || !isValid(presented)) return RPORT_E_INVALID;
         switch (password::verifyHash(view(hash), view(presented))) {
             case password::Verdict::Match:
                 return RPORT_OK;
@@ -131,14 +145,20 @@ int32_t passwordVerifyService(rport_str hash, rport_str presented) {
     }
 }
 
-void certChangedService(rport_host_ctx* ctx) {
-    if (InstanceContext* instance = context(ctx)) instance->notifyCertChanged();
+void certChangedService(rport_host_ctx* ctx) noexcept {
+    // notifyCertChanged catches what the handler throws; this catches what
+    // getting there may throw.
+    try {
+        if (InstanceContext* instance = context(ctx)) instance->notifyCertChanged();
+    } catch (...) {
+    }
 }
 
-int32_t http01PublishService(rport_host_ctx* ctx, rport_str token, rport_str keyAuthorization) {
+int32_t http01PublishService(rport_host_ctx* ctx, rport_str token,
+                             rport_str keyAuthorization) noexcept {
     try {
         InstanceContext* instance = context(ctx);
-        if (!instance) return RPORT_E_INVALID;
+        if (!instance || !isValid(token) || !isValid(keyAuthorization)) return RPORT_E_INVALID;
         if (!Http01Tokens::isValidToken(view(token)) ||
             !Http01Tokens::isValidKeyAuthorization(view(keyAuthorization)))
             return RPORT_E_INVALID;
@@ -149,10 +169,11 @@ int32_t http01PublishService(rport_host_ctx* ctx, rport_str token, rport_str key
     }
 }
 
-int32_t http01WithdrawService(rport_host_ctx* ctx, rport_str token) {
+int32_t http01WithdrawService(rport_host_ctx* ctx, rport_str token) noexcept {
     try {
         InstanceContext* instance = context(ctx);
-        if (!instance || !Http01Tokens::isValidToken(view(token))) return RPORT_E_INVALID;
+        if (!instance || !isValid(token) || !Http01Tokens::isValidToken(view(token)))
+            return RPORT_E_INVALID;
         return instance->services().http01Tokens().withdraw(view(token)) ? RPORT_OK
                                                                          : RPORT_E_NOT_FOUND;
     } catch (...) {
@@ -162,7 +183,8 @@ int32_t http01WithdrawService(rport_host_ctx* ctx, rport_str token) {
 
 // Both timer_start and timer_start64 end here.
 int32_t startTimer(rport_host_ctx* ctx, TimerService::Milliseconds delay,
-                   TimerService::Milliseconds period, rport_timer_fn fire, void* arg, uint64_t* id) {
+                   TimerService::Milliseconds period, rport_timer_fn fire, void* arg,
+                   uint64_t* id) noexcept {
     try {
         InstanceContext* instance = context(ctx);
         if (!instance || !fire || !id) return RPORT_E_INVALID;
@@ -181,12 +203,12 @@ int32_t startTimer(rport_host_ctx* ctx, TimerService::Milliseconds delay,
 }
 
 int32_t timerStartService(rport_host_ctx* ctx, uint32_t delayMs, uint32_t periodMs,
-                          rport_timer_fn fire, void* arg, uint64_t* id) {
+                          rport_timer_fn fire, void* arg, uint64_t* id) noexcept {
     return startTimer(ctx, std::chrono::milliseconds(delayMs), std::chrono::milliseconds(periodMs),
                       fire, arg, id);
 }
 
-int32_t timerCancelService(rport_host_ctx* ctx, uint64_t id) {
+int32_t timerCancelService(rport_host_ctx* ctx, uint64_t id) noexcept {
     try {
         InstanceContext* instance = context(ctx);
         if (!instance) return RPORT_E_INVALID;
@@ -199,20 +221,22 @@ int32_t timerCancelService(rport_host_ctx* ctx, uint64_t id) {
 // ---- ABI 1.1 ---------------------------------------------------------------------
 
 int32_t tlsAlpn01PublishService(rport_host_ctx* ctx, rport_str name, rport_str certPem,
-                                rport_str keyPem) {
+                                rport_str keyPem) noexcept {
     try {
         InstanceContext* instance = context(ctx);
-        if (!instance) return RPORT_E_INVALID;
+        if (!instance || !isValid(name) || !isValid(certPem) || !isValid(keyPem))
+            return RPORT_E_INVALID;
         return instance->publishTlsAlpn01(view(name), view(certPem), view(keyPem));
     } catch (...) {
         return RPORT_E_INTERNAL;
     }
 }
 
-int32_t tlsAlpn01WithdrawService(rport_host_ctx* ctx, rport_str name) {
+int32_t tlsAlpn01WithdrawService(rport_host_ctx* ctx, rport_str name) noexcept {
     try {
         InstanceContext* instance = context(ctx);
-        if (!instance || !TlsAlpn01Challenges::isValidName(view(name))) return RPORT_E_INVALID;
+        if (!instance || !isValid(name) || !TlsAlpn01Challenges::isValidName(view(name)))
+            return RPORT_E_INVALID;
         return instance->withdrawTlsAlpn01(view(name)) ? RPORT_OK : RPORT_E_NOT_FOUND;
     } catch (...) {
         return RPORT_E_INTERNAL;
@@ -251,7 +275,7 @@ rport::sdk::ProviderStatus statusFrom(const rport_provider_status* s) {
     return out;
 }
 
-void statusReportService(rport_host_ctx* ctx, const rport_provider_status* status) {
+void statusReportService(rport_host_ctx* ctx, const rport_provider_status* status) noexcept {
     try {
         InstanceContext* instance = context(ctx);
         if (!instance || !status) return;
@@ -260,7 +284,7 @@ void statusReportService(rport_host_ctx* ctx, const rport_provider_status* statu
     }
 }
 
-rport_str stateDirService(rport_host_ctx* ctx) {
+rport_str stateDirService(rport_host_ctx* ctx) noexcept {
     try {
         InstanceContext* instance = context(ctx);
         const std::string* dir = instance ? instance->stateDir() : nullptr;
@@ -271,7 +295,7 @@ rport_str stateDirService(rport_host_ctx* ctx) {
 }
 
 int32_t timerStart64Service(rport_host_ctx* ctx, uint64_t delayMs, uint64_t periodMs,
-                            rport_timer_fn fire, void* arg, uint64_t* id) {
+                            rport_timer_fn fire, void* arg, uint64_t* id) noexcept {
     return startTimer(ctx, TimerService::delayFromUnsigned(delayMs),
                       TimerService::delayFromUnsigned(periodMs), fire, arg, id);
 }

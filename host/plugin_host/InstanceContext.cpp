@@ -45,21 +45,32 @@ void InstanceContext::setCertChangedHandler(std::function<void()> handler) {
     _certChanged = std::move(handler);
 }
 
-void InstanceContext::notifyCertChanged() {
-    std::function<void()> handler;
-    {
-        std::lock_guard<std::mutex> lock(_handlerMutex);
-        handler = _certChanged;
-    }
-    // Called without the lock: the handler calls current(), which may make
-    // the plugin call cert_changed again.
-    if (!handler) return;
+void InstanceContext::notifyCertChanged() noexcept {
     try {
-        handler();
+        // A copy, called without the lock: the handler calls current(),
+        // which may make the plugin call cert_changed again. Copying may
+        // throw as much as calling.
+        std::function<void()> handler;
+        {
+            std::lock_guard<std::mutex> lock(_handlerMutex);
+            handler = _certChanged;
+        }
+        if (handler) handler();
     } catch (const std::exception& e) {
-        _logger.error("%s: certificate change handler failed: %s", label(), std::string(e.what()));
+        logHandlerFailure(e.what());
     } catch (...) {
-        _logger.error("%s: certificate change handler failed", label());
+        logHandlerFailure(nullptr);
+    }
+}
+
+void InstanceContext::logHandlerFailure(const char* why) const noexcept {
+    try {
+        if (why)
+            _logger.error("%s: certificate change handler failed: %s", label(), std::string(why));
+        else
+            _logger.error("%s: certificate change handler failed", label());
+    } catch (...) {
+        // Not even the log line could be made; the plugin still must not see it.
     }
 }
 

@@ -77,9 +77,10 @@ public:
 
     // What cert_changed calls. The handler runs on whichever thread the plugin
     // called from, without any host lock held; an empty handler drops the
-    // notification (the host asks current() after create anyway).
+    // notification (the host asks current() after create anyway). Whatever
+    // the handler (or copying it) throws is logged, never passed on.
     void setCertChangedHandler(std::function<void()> handler);
-    void notifyCertChanged();
+    void notifyCertChanged() noexcept;
 
     // Timers, HTTP-01 tokens and TLS-ALPN-01 challenges owned by this
     // instance. They refuse (nullopt, false, RPORT_E_UNAVAILABLE) once the
@@ -116,6 +117,8 @@ public:
     bool closed() const;
 
 private:
+    void logHandlerFailure(const char* why) const noexcept;
+
     mutable std::mutex _errorMutex;
     std::string _lastError;
     int64_t _lastErrorAt = 0;

@@ -58,7 +58,7 @@ TlsAlpn01Challenges::PublishResult TlsAlpn01Challenges::publish(std::string_view
     std::lock_guard<std::mutex> change(_changeMutex);
     if (!_listener) return PublishResult::NoListener;
     const std::string key = lowerCase(name);
-    Entry entry{std::string(certPem), std::string(keyPem), owner};
+    Entry entry{std::string(certPem), rport::sdk::SecretString(keyPem), owner};
     std::optional<Entry> replaced;
     {
         std::lock_guard<std::mutex> lock(_mutex);
@@ -115,7 +115,7 @@ void TlsAlpn01Challenges::withdrawAll(const void* owner) {
 }
 
 bool TlsAlpn01Challenges::notify(const std::string& name, const std::string* certPem,
-                                 const std::string* keyPem) noexcept {
+                                 const rport::sdk::SecretString* keyPem) noexcept {
     if (!_listener) return false;
     try {
         return _listener(name, certPem, keyPem);
@@ -128,7 +128,7 @@ bool TlsAlpn01Challenges::notify(const std::string& name, const std::string* cer
     return false;
 }
 
-std::optional<std::pair<std::string, std::string>> TlsAlpn01Challenges::find(
+std::optional<std::pair<std::string, rport::sdk::SecretString>> TlsAlpn01Challenges::find(
     std::string_view name) const {
     const std::string key = lowerCase(name);
     std::lock_guard<std::mutex> lock(_mutex);

@@ -9,6 +9,7 @@
 #include <map>
 #include <mutex>
 #include <optional>
+#include <rport/secret.hpp>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -23,7 +24,7 @@ public:
     // it; false (or an exception) undoes the publish, so that a plugin never
     // asks the CA to validate what nothing answers. Ignored for withdrawals.
     using Listener = std::function<bool(const std::string& name, const std::string* certPem,
-                                        const std::string* keyPem)>;
+                                        const rport::sdk::SecretString* keyPem)>;
 
     enum class PublishResult {
         Published,
@@ -58,20 +59,21 @@ public:
     void withdrawAll(const void* owner);
 
     // {certPem, keyPem} for the name (any case), or nothing.
-    std::optional<std::pair<std::string, std::string>> find(std::string_view name) const;
+    std::optional<std::pair<std::string, rport::sdk::SecretString>> find(
+        std::string_view name) const;
     size_t size() const;
 
 private:
     struct Entry {
         std::string certPem;
-        std::string keyPem;
+        rport::sdk::SecretString keyPem;  // wiped when withdrawn or replaced
         const void* owner;
     };
 
     // Calls the listener, if any, and returns its answer; what it throws is
     // logged and counts as false.
     bool notify(const std::string& name, const std::string* certPem,
-                const std::string* keyPem) noexcept;
+                const rport::sdk::SecretString* keyPem) noexcept;
 
     // Held around every change and its notification, so the listener hears
     // changes one at a time and in the order they happened; _mutex alone

@@ -37,7 +37,7 @@ AccountKey::AccountKey(PrivateKey key) : _key(std::move(key)) {
 
 AccountKey AccountKey::generate() { return AccountKey(PrivateKey::generate(KeyType::EcdsaP256)); }
 
-AccountKey AccountKey::fromPem(const std::string& pem) {
+AccountKey AccountKey::fromPem(std::string_view pem) {
     return AccountKey(PrivateKey::fromPem(pem));
 }
 

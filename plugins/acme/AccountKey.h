@@ -14,9 +14,9 @@ class AccountKey {
 public:
     static AccountKey generate();
     // Throws CryptoError unless pem holds an EC P-256 private key.
-    static AccountKey fromPem(const std::string& pem);
+    static AccountKey fromPem(std::string_view pem);
 
-    std::string pem() const { return _key.pem(); }
+    rport::sdk::SecretString pem() const { return _key.pem(); }
     // {"crv":"P-256","kty":"EC","x":"…","y":"…"}: the required members in
     // lexicographic order without whitespace, so it is also the input of
     // the thumbprint.

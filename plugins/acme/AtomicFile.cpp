@@ -80,30 +80,50 @@ void writeFileAtomically(const std::string& path, std::string_view content, mode
     syncDirectory(directoryOf(path));
 }
 
-std::optional<std::string> readFileIfPresent(const std::string& path) {
+namespace {
+
+// Reads the whole file into out (a std::string or a SecretString); false
+// when it does not exist. The read buffer is wiped: it may hold a key.
+template <class Text>
+bool readWholeFile(const std::string& path, Text& out) {
     const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0) {
-        if (errno == ENOENT) return std::nullopt;
+        if (errno == ENOENT) return false;
         throw StorageError("cannot read " + path + ": " + systemMessage(errno));
     }
-    std::string out;
     char buffer[8192];
+    std::string problem;
     for (;;) {
         const ssize_t n = ::read(fd, buffer, sizeof buffer);
         if (n < 0) {
             if (errno == EINTR) continue;
-            const int error = errno;
-            ::close(fd);
-            throw StorageError("cannot read " + path + ": " + systemMessage(error));
+            problem = "cannot read " + path + ": " + systemMessage(errno);
+            break;
         }
         if (n == 0) break;
-        out.append(buffer, static_cast<size_t>(n));
+        out.append(std::string_view(buffer, static_cast<size_t>(n)));
         if (out.size() > (16u << 20)) {
-            ::close(fd);
-            throw StorageError(path + " is larger than 16 MB; it is not a file rportd wrote");
+            problem = path + " is larger than 16 MB; it is not a file rportd wrote";
+            break;
         }
     }
     ::close(fd);
+    rport::sdk::wipe(buffer, sizeof buffer);
+    if (!problem.empty()) throw StorageError(problem);
+    return true;
+}
+
+}  // namespace
+
+std::optional<std::string> readFileIfPresent(const std::string& path) {
+    std::string out;
+    if (!readWholeFile(path, out)) return std::nullopt;
+    return out;
+}
+
+std::optional<rport::sdk::SecretString> readSecretFileIfPresent(const std::string& path) {
+    rport::sdk::SecretString out;
+    if (!readWholeFile(path, out)) return std::nullopt;
     return out;
 }
 

@@ -7,6 +7,7 @@
 #include <sys/types.h>
 
 #include <optional>
+#include <rport/secret.hpp>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -25,6 +26,9 @@ void writeFileAtomically(const std::string& path, std::string_view content, mode
 // The content, or nullopt when the file does not exist; StorageError for
 // other failures.
 std::optional<std::string> readFileIfPresent(const std::string& path);
+// The same for a file that holds a private key: no copy of its bytes is left
+// in memory once the result is released.
+std::optional<rport::sdk::SecretString> readSecretFileIfPresent(const std::string& path);
 
 // Makes path point at the same file as source (a hard link, replacing what
 // path was), so a backup costs no copy and appears atomically. Nothing

@@ -28,7 +28,7 @@ std::string lower(std::string s) {
     return s;
 }
 
-X509Ptr firstCertificate(const std::string& pem) {
+X509Ptr firstCertificate(std::string_view pem) {
     Bio bio = readBio(pem);
     X509Ptr cert(PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr));
     if (!cert) throw CertificateError(opensslFailure("no PEM certificate"));
@@ -105,7 +105,7 @@ std::string issuedValidityProblem(const CertificateInfo& info, int64_t nowUnix) 
     return "";
 }
 
-bool keyMatchesLeaf(const std::string& chainPem, const std::string& keyPem) {
+bool keyMatchesLeaf(std::string_view chainPem, std::string_view keyPem) {
     try {
         X509Ptr leaf = firstCertificate(chainPem);
         const PrivateKey key = PrivateKey::fromPem(keyPem);

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace rport::plugins::acme {
@@ -37,7 +38,7 @@ constexpr int64_t kIssuedClockSkewSeconds = 5 * 60;
 std::string issuedValidityProblem(const CertificateInfo& info, int64_t nowUnix);
 
 // True when keyPem is the private key of the chain's leaf.
-bool keyMatchesLeaf(const std::string& chainPem, const std::string& keyPem);
+bool keyMatchesLeaf(std::string_view chainPem, std::string_view keyPem);
 
 // base64url(AKI keyIdentifier) "." base64url(serial content octets); "" when
 // the certificate has no AKI keyIdentifier.

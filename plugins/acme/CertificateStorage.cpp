@@ -54,11 +54,11 @@ void CertificateStorage::ensureWritable() const {
     }
 }
 
-std::optional<std::string> CertificateStorage::loadAccountKeyPem() const {
-    return readFileIfPresent(accountKeyPath());
+std::optional<rport::sdk::SecretString> CertificateStorage::loadAccountKeyPem() const {
+    return readSecretFileIfPresent(accountKeyPath());
 }
 
-void CertificateStorage::saveAccountKeyPem(const std::string& pem) const {
+void CertificateStorage::saveAccountKeyPem(std::string_view pem) const {
     makeDirectory(_folder);
     writeFileAtomically(accountKeyPath(), pem, 0600);
 }
@@ -83,7 +83,7 @@ std::unique_ptr<FileLock> CertificateStorage::tryLockAccount() const {
 
 std::optional<StoredPair> CertificateStorage::loadCertificate(const std::string& name) const {
     auto chain = readFileIfPresent(chainPath(name));
-    auto key = readFileIfPresent(keyPath(name));
+    auto key = readSecretFileIfPresent(keyPath(name));
     if (!chain || !key) return std::nullopt;
     return StoredPair{std::move(*chain), std::move(*key)};
 }
@@ -91,7 +91,7 @@ std::optional<StoredPair> CertificateStorage::loadCertificate(const std::string&
 std::optional<StoredPair> CertificateStorage::loadPreviousCertificate(
     const std::string& name) const {
     auto chain = readFileIfPresent(previousChainPath(name));
-    auto key = readFileIfPresent(previousKeyPath(name));
+    auto key = readSecretFileIfPresent(previousKeyPath(name));
     if (!chain || !key) return std::nullopt;
     return StoredPair{std::move(*chain), std::move(*key)};
 }

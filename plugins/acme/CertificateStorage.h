@@ -18,7 +18,9 @@
 // chmod-ed. Locks are tried without waiting (FileLock).
 #include <memory>
 #include <optional>
+#include <rport/secret.hpp>
 #include <string>
+#include <string_view>
 
 #include "AtomicFile.h"
 #include "FileLock.h"
@@ -27,7 +29,7 @@ namespace rport::plugins::acme {
 
 struct StoredPair {
     std::string chainPem;
-    std::string keyPem;
+    rport::sdk::SecretString keyPem;
 };
 
 class CertificateStorage {
@@ -47,8 +49,8 @@ public:
     const std::string& stateDir() const { return _stateDir; }
     const std::string& folder() const { return _folder; }
 
-    std::optional<std::string> loadAccountKeyPem() const;
-    void saveAccountKeyPem(const std::string& pem) const;
+    std::optional<rport::sdk::SecretString> loadAccountKeyPem() const;
+    void saveAccountKeyPem(std::string_view pem) const;
     std::optional<std::string> loadAccountUrl() const;
     void saveAccountUrl(const std::string& url) const;
     std::unique_ptr<FileLock> tryLockAccount() const;

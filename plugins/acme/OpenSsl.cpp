@@ -17,7 +17,7 @@ std::string opensslFailure(const std::string& what) {
 
 void throwOpenSsl(const std::string& what) { throw CryptoError(opensslFailure(what)); }
 
-Bio readBio(const std::string& text) {
+Bio readBio(std::string_view text) {
     Bio bio(BIO_new_mem_buf(text.data(), static_cast<int>(text.size())));
     if (!bio) throwOpenSsl("BIO_new_mem_buf");
     return bio;

@@ -11,6 +11,7 @@
 #include <memory>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 
 namespace rport::plugins::acme {
 
@@ -43,8 +44,8 @@ public:
 std::string opensslFailure(const std::string& what);
 [[noreturn]] void throwOpenSsl(const std::string& what);
 
-// A memory BIO over text (read only).
-Bio readBio(const std::string& text);
+// A memory BIO over text (read only; no copy is made).
+Bio readBio(std::string_view text);
 // What was written into a memory BIO.
 std::string bioText(BIO* bio);
 

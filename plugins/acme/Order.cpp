@@ -580,7 +580,8 @@ OrderStep OrderMachine::downloadStep() {
         throw AcmeFailure(std::string("the CA sent no usable PEM certificate chain (") + e.what() +
                           ")");
     }
-    const std::string keyPem = _certificateKey ? _certificateKey->pem() : std::string();
+    const rport::sdk::SecretString keyPem =
+        _certificateKey ? _certificateKey->pem() : rport::sdk::SecretString();
     if (!keyMatchesLeaf(r.body, keyPem))
         throw AcmeFailure("the certificate the CA sent is not for the key rportd made");
     if (!info.coversName(_settings.name))

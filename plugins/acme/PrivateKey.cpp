@@ -17,7 +17,7 @@ PrivateKey PrivateKey::generate(KeyType type) {
     return PrivateKey(std::shared_ptr<EVP_PKEY>(key, EVP_PKEY_free));
 }
 
-PrivateKey PrivateKey::fromPem(const std::string& pem) {
+PrivateKey PrivateKey::fromPem(std::string_view pem) {
     Bio bio = readBio(pem);
     // An empty passphrase callback: an encrypted key fails instead of prompting.
     EVP_PKEY* key = PEM_read_bio_PrivateKey(
@@ -26,12 +26,16 @@ PrivateKey PrivateKey::fromPem(const std::string& pem) {
     return PrivateKey(std::shared_ptr<EVP_PKEY>(key, EVP_PKEY_free));
 }
 
-std::string PrivateKey::pem() const {
+rport::sdk::SecretString PrivateKey::pem() const {
+    // OpenSSL wipes a memory BIO's buffer when it frees or grows it.
     Bio bio(BIO_new(BIO_s_mem()));
     if (!bio ||
         PEM_write_bio_PrivateKey(bio.get(), _key.get(), nullptr, nullptr, 0, nullptr, nullptr) != 1)
         throwOpenSsl("cannot write the private key as PEM");
-    return bioText(bio.get());
+    char* data = nullptr;
+    const long n = BIO_get_mem_data(bio.get(), &data);
+    return n > 0 && data ? rport::sdk::SecretString(std::string_view(data, static_cast<size_t>(n)))
+                         : rport::sdk::SecretString();
 }
 
 bool PrivateKey::isEcdsaP256() const {

@@ -2,7 +2,9 @@
 // A private key in memory: made fresh (P-256 or RSA 2048) or read from PEM,
 // written as unencrypted PKCS#8 PEM. Shared by copies; immutable.
 #include <memory>
+#include <rport/secret.hpp>
 #include <string>
+#include <string_view>
 
 #include "OpenSsl.h"
 
@@ -17,9 +19,9 @@ class PrivateKey {
 public:
     static PrivateKey generate(KeyType type);
     // Throws CryptoError when the text holds no unencrypted private key.
-    static PrivateKey fromPem(const std::string& pem);
+    static PrivateKey fromPem(std::string_view pem);
 
-    std::string pem() const;
+    rport::sdk::SecretString pem() const;
     KeyType type() const;  // throws CryptoError for other kinds of keys
     bool isEcdsaP256() const;
     EVP_PKEY* get() const noexcept { return _key.get(); }

@@ -4,13 +4,14 @@
 // validated) and the critical id-pe-acmeIdentifier extension (OID
 // 1.3.6.1.5.5.7.1.31) whose value is the DER OCTET STRING of
 // SHA-256(key authorization).
+#include <rport/secret.hpp>
 #include <string>
 
 namespace rport::plugins::acme {
 
 struct TlsAlpnCertificate {
     std::string certPem;
-    std::string keyPem;
+    rport::sdk::SecretString keyPem;
 };
 
 constexpr const char* kAcmeIdentifierOid = "1.3.6.1.5.5.7.1.31";

@@ -18,6 +18,7 @@
 #include <cstring>
 #include <ctime>
 #include <memory>
+#include <string_view>
 
 namespace rport::plugins::certfiles {
 namespace {
@@ -37,18 +38,6 @@ using BioPtr = std::unique_ptr<BIO, BioFree>;
 using X509Ptr = std::unique_ptr<X509, X509Free>;
 using KeyPtr = std::unique_ptr<EVP_PKEY, KeyFree>;
 
-// File contents that are wiped when dropped (the key file passes through here).
-class SecretText {
-public:
-    SecretText() = default;
-    ~SecretText() {
-        if (!text.empty()) OPENSSL_cleanse(text.data(), text.size());
-    }
-    SecretText(const SecretText&) = delete;
-    SecretText& operator=(const SecretText&) = delete;
-    std::string text;
-};
-
 std::string systemMessage(int error) {
     char buffer[256];
     // GNU strerror_r may return a static string instead of filling buffer.
@@ -56,8 +45,10 @@ std::string systemMessage(int error) {
     return text ? text : "error " + std::to_string(error);
 }
 
-// Empty string when the whole file was read, else the reason.
-std::string readWhole(const std::string& path, std::string& out) {
+// Empty string when the whole file was read, else the reason. Text is a
+// std::string, or a SecretString for the key file.
+template <class Text>
+std::string readWhole(const std::string& path, Text& out) {
     const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0) return systemMessage(errno);
     struct stat st {};
@@ -76,7 +67,7 @@ std::string readWhole(const std::string& path, std::string& out) {
             return systemMessage(error);
         }
         if (n == 0) break;
-        out.append(buffer, static_cast<size_t>(n));
+        out.append(std::string_view(buffer, static_cast<size_t>(n)));
         if (out.size() > kLargestFile) {
             ::close(fd);
             OPENSSL_cleanse(buffer, sizeof buffer);
@@ -88,19 +79,21 @@ std::string readWhole(const std::string& path, std::string& out) {
     return {};
 }
 
-bool hasLineStarting(const std::string& text, const std::string& prefix) {
+bool hasLineStarting(std::string_view text, std::string_view prefix) {
     for (size_t at = text.find(prefix); at != std::string::npos; at = text.find(prefix, at + 1))
         if (at == 0 || text[at - 1] == '\n') return true;
     return false;
 }
 
-bool hasBeginMarkerEndingIn(const std::string& text, const std::string& suffix) {
-    const std::string begin = "-----BEGIN ";
-    for (size_t at = text.find(begin); at != std::string::npos; at = text.find(begin, at + 1)) {
+bool hasBeginMarkerEndingIn(std::string_view text, std::string_view suffix) {
+    const std::string_view begin = "-----BEGIN ";
+    for (size_t at = text.find(begin); at != std::string_view::npos;
+         at = text.find(begin, at + 1)) {
         if (at != 0 && text[at - 1] != '\n') continue;
         const size_t lineEnd = text.find('\n', at);
-        std::string line = text.substr(at, lineEnd == std::string::npos ? std::string::npos : lineEnd - at);
-        if (!line.empty() && line.back() == '\r') line.pop_back();
+        std::string_view line = text.substr(
+            at, lineEnd == std::string_view::npos ? std::string_view::npos : lineEnd - at);
+        if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
         if (line.size() >= suffix.size() && line.compare(line.size() - suffix.size(), suffix.size(), suffix) == 0)
             return true;
     }
@@ -109,15 +102,15 @@ bool hasBeginMarkerEndingIn(const std::string& text, const std::string& suffix) 
 
 // True when what follows the last END line starts like another PEM block that
 // was cut off: a file still being written.
-bool endsInPartialBlock(const std::string& text) {
+bool endsInPartialBlock(std::string_view text) {
     const size_t lastEnd = text.rfind("-----END ");
-    if (lastEnd == std::string::npos) return false;
+    if (lastEnd == std::string_view::npos) return false;
     const size_t lineEnd = text.find('\n', lastEnd);
-    if (lineEnd == std::string::npos) {
+    if (lineEnd == std::string_view::npos) {
         // The END line itself has no line break yet: complete only when it
         // closes with the five dashes.
-        std::string tail = text.substr(lastEnd + 9);
-        while (!tail.empty() && (tail.back() == '\r' || tail.back() == ' ')) tail.pop_back();
+        std::string_view tail = text.substr(lastEnd + 9);
+        while (!tail.empty() && (tail.back() == '\r' || tail.back() == ' ')) tail.remove_suffix(1);
         return tail.size() < 5 || tail.compare(tail.size() - 5, 5, "-----") != 0;
     }
     for (size_t i = lineEnd + 1; i < text.size(); ++i) {
@@ -143,13 +136,13 @@ std::string toPem(X509* cert) {
     return std::string(data, static_cast<size_t>(len));
 }
 
-std::string keyToPem(EVP_PKEY* key) {
+rport::sdk::SecretString keyToPem(EVP_PKEY* key) {
     BioPtr bio(BIO_new(BIO_s_secmem()));
     if (!bio) bio.reset(BIO_new(BIO_s_mem()));
     if (!bio || PEM_write_bio_PrivateKey(bio.get(), key, nullptr, nullptr, 0, nullptr, nullptr) != 1) return {};
     char* data = nullptr;
     const long len = BIO_get_mem_data(bio.get(), &data);
-    std::string pem(data, static_cast<size_t>(len));
+    rport::sdk::SecretString pem(std::string_view(data, static_cast<size_t>(len)));
     OPENSSL_cleanse(data, static_cast<size_t>(len));
     return pem;
 }
@@ -226,11 +219,11 @@ int refusePassword(char*, int, int, void* arg) {
     return -1;
 }
 
-std::string parseKey(const std::string& path, const std::string& text, KeyPtr& key) {
+std::string parseKey(const std::string& path, std::string_view text, KeyPtr& key) {
     const bool encryptedPkcs8 = hasLineStarting(text, "-----BEGIN ENCRYPTED PRIVATE KEY-----");
     if (!encryptedPkcs8 && !hasBeginMarkerEndingIn(text, "PRIVATE KEY-----"))
         return path + " holds no PEM private key";
-    if (encryptedPkcs8 || text.find("Proc-Type: 4,ENCRYPTED") != std::string::npos)
+    if (encryptedPkcs8 || text.find("Proc-Type: 4,ENCRYPTED") != std::string_view::npos)
         return path + ": the key must not be password protected";
     BioPtr bio(BIO_new_mem_buf(text.data(), static_cast<int>(text.size())));
     if (!bio) return path + ": out of memory";
@@ -261,14 +254,14 @@ LoadResult loadCertPair(const std::string& certPath, const std::string& keyPath)
     std::string certText;
     if (std::string why = readWhole(certPath, certText); !why.empty())
         return failure("cannot read certificate file " + certPath + ": " + why);
-    SecretText keyText;
-    if (std::string why = readWhole(keyPath, keyText.text); !why.empty())
+    rport::sdk::SecretString keyText;
+    if (std::string why = readWhole(keyPath, keyText); !why.empty())
         return failure("cannot read key file " + keyPath + ": " + why);
 
     std::vector<X509Ptr> chain;
     if (std::string why = parseChain(certPath, certText, chain); !why.empty()) return failure(why);
     KeyPtr key;
-    if (std::string why = parseKey(keyPath, keyText.text, key); !why.empty()) return failure(why);
+    if (std::string why = parseKey(keyPath, keyText, key); !why.empty()) return failure(why);
 
     X509* leaf = chain.front().get();
     ERR_clear_error();

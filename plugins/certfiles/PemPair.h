@@ -3,6 +3,7 @@
 // certificate of the chain parses, the key parses, is not encrypted and
 // belongs to the first (leaf) certificate. Nothing is kept on failure.
 #include <cstdint>
+#include <rport/secret.hpp>
 #include <string>
 #include <vector>
 
@@ -10,7 +11,7 @@ namespace rport::plugins::certfiles {
 
 struct CertPair {
     std::string chainPem;  // leaf first, then the intermediates, as in the file
-    std::string keyPem;    // unencrypted PKCS#8
+    rport::sdk::SecretString keyPem;  // unencrypted PKCS#8, wiped when released
     int64_t notBefore = 0;
     int64_t notAfter = 0;
     std::string serial;                 // upper-case hex, as openssl prints it

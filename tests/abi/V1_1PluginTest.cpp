@@ -53,12 +53,12 @@ struct ChallengeEvents {
     std::vector<std::pair<std::string, bool>> events;  // name, published (false: withdrawn)
 
     void listenTo(TlsAlpn01Challenges& challenges) {
-        challenges.setListener(
-            [this](const std::string& name, const std::string* cert, const std::string*) {
-                std::lock_guard<std::mutex> lock(mutex);
-                events.emplace_back(name, cert != nullptr);
-                return true;
-            });
+        challenges.setListener([this](const std::string& name, const std::string* cert,
+                                      const rport::sdk::SecretString*) {
+            std::lock_guard<std::mutex> lock(mutex);
+            events.emplace_back(name, cert != nullptr);
+            return true;
+        });
     }
     std::vector<std::pair<std::string, bool>> seen() {
         std::lock_guard<std::mutex> lock(mutex);
@@ -219,7 +219,7 @@ public:
 
         std::optional<rport::sdk::CertBundle> bundle;
         CPPUNIT_ASSERT(provider.current(bundle).ok());
-        CPPUNIT_ASSERT_EQUAL(kKey, bundle->keyPem);
+        CPPUNIT_ASSERT_EQUAL(kKey, std::string(bundle->keyPem.view()));
     }
 
 private:

@@ -32,7 +32,7 @@ public:
         std::optional<CertBundle> bundle;
         CPPUNIT_ASSERT(provider->current(bundle).ok());
         CPPUNIT_ASSERT_EQUAL(std::string("LEAF\nINTERMEDIATE\n"), bundle->chainPem);
-        CPPUNIT_ASSERT_EQUAL(std::string("KEY\n"), bundle->keyPem);
+        CPPUNIT_ASSERT_EQUAL(std::string("KEY\n"), std::string(bundle->keyPem.view()));
         CPPUNIT_ASSERT_EQUAL(int64_t(1700000000), bundle->notBefore);
         CPPUNIT_ASSERT_EQUAL(int64_t(1800000000), bundle->notAfter);
     }

@@ -15,6 +15,7 @@ class QueryConversionTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(testRoundTrip);
     CPPUNIT_TEST(testDefaultQuery);
     CPPUNIT_TEST(testLongerConditionsFromANewerHost);
+    CPPUNIT_TEST(testLengthWithoutDataIsRefused);
     CPPUNIT_TEST_SUITE_END();
 
 public:
@@ -65,6 +66,31 @@ public:
         CPPUNIT_ASSERT_EQUAL(size_t(2), out.conditions.size());
         CPPUNIT_ASSERT(out.conditions[1].all);
         CPPUNIT_ASSERT((out.conditions[1].patterns == std::vector<std::string>{"*-01", "*-02"}));
+    }
+
+    void testLengthWithoutDataIsRefused() {
+        rport_str patterns[] = {str("web-*"), rport_str{nullptr, 4}};
+        rport_id_match condition{sizeof(rport_id_match), RPORT_MATCH_ANY, patterns, 2};
+        rport_list_query q{};
+        q.struct_size = sizeof q;
+        q.conditions = &condition;
+        q.condition_count = 1;
+        expectInvalid(q, "a pattern of the query has a length but no data");
+        condition.patterns = nullptr;
+        expectInvalid(q, "a condition's patterns have a count but no array");
+        q.conditions = nullptr;
+        expectInvalid(q, "the query's conditions have a count but no array");
+    }
+
+private:
+    static void expectInvalid(const rport_list_query& q, const std::string& message) {
+        try {
+            toQuery(q);
+            CPPUNIT_FAIL("expected RPORT_E_INVALID: " + message);
+        } catch (const rport::sdk::Error& e) {
+            CPPUNIT_ASSERT_EQUAL(RPORT_E_INVALID, e.code());
+            CPPUNIT_ASSERT_EQUAL(message, std::string(e.what()));
+        }
     }
 };
 

@@ -18,6 +18,7 @@ class RecordConversionTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(testEmptyRecord);
     CPPUNIT_TEST(testOlderShorterRecord);
     CPPUNIT_TEST(testStrAndView);
+    CPPUNIT_TEST(testLengthWithoutDataIsRefused);
     CPPUNIT_TEST_SUITE_END();
 
 public:
@@ -70,9 +71,59 @@ public:
 
     void testStrAndView() {
         CPPUNIT_ASSERT(view(rport_str{nullptr, 0}).empty());
+        CPPUNIT_ASSERT(view(rport_str{nullptr, 5}).empty());  // never read through
+        CPPUNIT_ASSERT(rport::sdk::isValid(rport_str{nullptr, 0}));
+        CPPUNIT_ASSERT(!rport::sdk::isValid(rport_str{nullptr, 5}));
         const std::string s = "abc";
         CPPUNIT_ASSERT_EQUAL(std::string("abc"), std::string(view(str(s))));
         CPPUNIT_ASSERT_EQUAL(std::string("ab"), std::string(view(rport_str{s.data(), 2})));
+    }
+
+    // {NULL, n > 0} anywhere in a record refuses the whole record with
+    // RPORT_E_INVALID; nothing is read through the NULL.
+    void testLengthWithoutDataIsRefused() {
+        const rport_str broken{nullptr, 7};
+        rport_str groups[] = {str("ops"), broken};
+        rport_kv attributes[] = {{str("k"), broken}};
+        auto valid = [] {
+            rport_auth_record c{};
+            c.struct_size = sizeof c;
+            c.id = str("id");
+            c.secret = str("pw");
+            return c;
+        };
+        rport_auth_record c = valid();
+        c.id = broken;
+        expectInvalid(c, "the record's id has a length but no data");
+        c = valid();
+        c.secret = broken;
+        expectInvalid(c, "the record's secret has a length but no data");
+        c = valid();
+        c.groups = groups;
+        c.group_count = 2;
+        expectInvalid(c, "a group of the record has a length but no data");
+        c = valid();
+        c.group_count = 3;  // a count without an array
+        expectInvalid(c, "the record's groups have a count but no array");
+        c = valid();
+        c.attributes = attributes;
+        c.attribute_count = 1;
+        expectInvalid(c, "an attribute value of the record has a length but no data");
+        c = valid();
+        c.attribute_count = 2;
+        expectInvalid(c, "the record's attributes have a count but no array");
+        CPPUNIT_ASSERT_EQUAL(std::string("id"), toRecord(valid()).id);
+    }
+
+private:
+    static void expectInvalid(const rport_auth_record& c, const std::string& message) {
+        try {
+            toRecord(c);
+            CPPUNIT_FAIL("expected RPORT_E_INVALID: " + message);
+        } catch (const rport::sdk::Error& e) {
+            CPPUNIT_ASSERT_EQUAL(RPORT_E_INVALID, e.code());
+            CPPUNIT_ASSERT_EQUAL(message, std::string(e.what()));
+        }
     }
 };
 

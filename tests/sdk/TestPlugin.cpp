@@ -94,7 +94,8 @@ public:
 
 private:
     rport::sdk::Host _host;
-    std::string _chain, _key;
+    std::string _chain;
+    rport::sdk::SecretString _key;
 };
 
 class EmptyCert : public rport::sdk::CertProvider {

@@ -14,44 +14,96 @@
 
 namespace rport::sdk {
 
+namespace detail {
+
+// What every receiver of a sink keeps besides the results: the plugin's
+// error text, and whether a slot had to refuse what it was handed. Slots are
+// called from the plugin's C frames, so they never throw: a refusal is noted
+// here and turns the call's status into an error once the plugin returns.
+struct SinkState {
+    static constexpr const char* kMalformed =
+        "the plugin sent a string or array that has a length but no data";
+    static constexpr const char* kOutOfMemory = "out of memory copying what the plugin sent";
+
+    std::string error;
+    int32_t failure = RPORT_OK;  // the first refusal: RPORT_E_INVALID or RPORT_E_INTERNAL
+    const char* failureReason = nullptr;
+
+    void fail(int32_t code, const char* reason) noexcept {
+        if (failure != RPORT_OK) return;
+        failure = code;
+        failureReason = reason;
+    }
+    // Call inside a catch block around a copy: Error means a malformed input
+    // (toRecord), anything else a failed allocation.
+    void failFromCurrentException() noexcept {
+        try {
+            throw;
+        } catch (const Error&) {
+            fail(RPORT_E_INVALID, kMalformed);
+        } catch (...) {
+            fail(RPORT_E_INTERNAL, kOutOfMemory);
+        }
+    }
+    // The error slot; a malformed message counts as empty (plugin.h).
+    void appendError(rport_str message) noexcept {
+        try {
+            if (!error.empty()) error += "; ";
+            error.append(view(message));
+        } catch (...) {
+            // The status still says what happened; only its words are lost.
+        }
+    }
+};
+
+}  // namespace detail
+
 // Collects whatever a plugin emits during one call.
-struct Collector {
+struct Collector : detail::SinkState {
     std::vector<AuthRecord> records;
     std::optional<uint64_t> total;
     std::optional<CertBundle> cert;
-    std::string error;
     size_t maxRecords = static_cast<size_t>(-1);
 
     rport_sink sink() noexcept {
         rport_sink s{};
         s.struct_size = sizeof s;
         s.ctx = this;
-        s.record = [](void* ctx, const rport_auth_record* r) -> int32_t {
+        s.record = [](void* ctx, const rport_auth_record* r) noexcept -> int32_t {
             auto* self = static_cast<Collector*>(ctx);
             if (!r) return 0;
+            if (self->failure != RPORT_OK) return 1;  // the call fails anyway: stop
             try {
                 self->records.push_back(detail::toRecord(*r));
             } catch (...) {
-                return 1;  // out of memory: ask the plugin to stop
+                self->failFromCurrentException();
+                return 1;
             }
             return self->records.size() >= self->maxRecords ? 1 : 0;
         };
-        s.total = [](void* ctx, uint64_t n) { static_cast<Collector*>(ctx)->total = n; };
-        s.cert = [](void* ctx, const rport_cert_bundle* b) {
-            if (!b) return;
-            CertBundle c;
-            c.chainPem = std::string(view(b->chain_pem));
-            c.keyPem = std::string(view(b->key_pem));
-            if (RPORT_HAS_MEMBER(b, rport_cert_bundle, not_after)) {
-                c.notBefore = b->not_before;
-                c.notAfter = b->not_after;
-            }
-            static_cast<Collector*>(ctx)->cert = std::move(c);
-        };
-        s.error = [](void* ctx, rport_str m) {
+        s.total = [](void* ctx, uint64_t n) noexcept { static_cast<Collector*>(ctx)->total = n; };
+        s.cert = [](void* ctx, const rport_cert_bundle* b) noexcept {
             auto* self = static_cast<Collector*>(ctx);
-            if (!self->error.empty()) self->error += "; ";
-            self->error.append(m.ptr ? m.ptr : "", m.len);
+            if (!b) return;
+            if (!isValid(b->chain_pem) || !isValid(b->key_pem)) {
+                self->fail(RPORT_E_INVALID, kMalformed);
+                return;
+            }
+            try {
+                CertBundle c;
+                c.chainPem = std::string(view(b->chain_pem));
+                c.keyPem = SecretString(view(b->key_pem));
+                if (RPORT_HAS_MEMBER(b, rport_cert_bundle, not_after)) {
+                    c.notBefore = b->not_before;
+                    c.notAfter = b->not_after;
+                }
+                self->cert = std::move(c);
+            } catch (...) {
+                self->failFromCurrentException();
+            }
+        };
+        s.error = [](void* ctx, rport_str m) noexcept {
+            static_cast<Collector*>(ctx)->appendError(m);
         };
         return s;
     }
@@ -65,6 +117,16 @@ struct CallResult {
 };
 
 namespace detail {
+// The result of a call: the plugin's status and reason, unless a sink had to
+// refuse part of an answer the plugin called OK: then that refusal, since
+// the results are incomplete.
+inline CallResult finish(int32_t code, const SinkState& state) {
+    if (code == RPORT_OK && state.failure != RPORT_OK) return {state.failure, state.failureReason};
+    CallResult r{code, state.error};
+    if (code != RPORT_OK && r.message.empty()) r.message = statusName(code);
+    return r;
+}
+
 // Calls a vtable's create; returns the instance, or nullptr with why filled
 // (a plugin that says OK without an instance counts as an internal error).
 template <class VTable>
@@ -101,33 +163,28 @@ public:
     CallResult get(std::string_view id, std::optional<AuthRecord>& record) const {
         // Logins call this once each, so the record goes straight into the
         // caller's optional: no list of records, no extra allocation.
-        struct One {
-            std::optional<AuthRecord>* out;
-            std::string error;
-        } one{&record, {}};
+        struct One : detail::SinkState {
+            std::optional<AuthRecord>* out = nullptr;
+        } one;
+        one.out = &record;
         rport_sink s{};
         s.struct_size = sizeof s;
         s.ctx = &one;
-        s.record = [](void* ctx, const rport_auth_record* r) -> int32_t {
+        s.record = [](void* ctx, const rport_auth_record* r) noexcept -> int32_t {
             auto* o = static_cast<One*>(ctx);
             if (!r) return 0;
             try {
                 *o->out = detail::toRecord(*r);
             } catch (...) {
                 o->out->reset();
+                o->failFromCurrentException();
             }
             return 1;  // one is all we want
         };
-        s.error = [](void* ctx, rport_str m) {
-            auto* o = static_cast<One*>(ctx);
-            if (!o->error.empty()) o->error += "; ";
-            o->error.append(m.ptr ? m.ptr : "", m.len);
-        };
+        s.error = [](void* ctx, rport_str m) noexcept { static_cast<One*>(ctx)->appendError(m); };
         record.reset();
-        int32_t code = _vt->get(_self, str(id), &s);
-        CallResult r{code, std::move(one.error)};
-        if (code != RPORT_OK && r.message.empty()) r.message = statusName(code);
-        if (code != RPORT_OK) record.reset();
+        CallResult r = detail::finish(_vt->get(_self, str(id), &s), one);
+        if (!r.ok()) record.reset();
         if (r.ok() && !record) r = {RPORT_E_INTERNAL, "get returned OK without a record"};
         return r;
     }
@@ -139,7 +196,7 @@ public:
         if (query.limit < c.maxRecords) c.maxRecords = static_cast<size_t>(query.limit);
         rport_sink s = c.sink();
         detail::QueryView q(query);
-        CallResult r = finish(_vt->list(_self, q.get(), &s), c);
+        CallResult r = detail::finish(_vt->list(_self, q.get(), &s), c);
         page.records = std::move(c.records);
         page.total = c.total ? *c.total : page.records.size();
         return r;
@@ -150,14 +207,14 @@ public:
         Collector c;
         rport_sink s = c.sink();
         detail::RecordView v(record);
-        return finish(_vt->add(_self, v.get(), &s), c);
+        return detail::finish(_vt->add(_self, v.get(), &s), c);
     }
 
     CallResult remove(std::string_view id) {
         if (!RPORT_HAS(_vt, rport_auth_v1, remove)) return {RPORT_E_READ_ONLY, "this backend is read-only"};
         Collector c;
         rport_sink s = c.sink();
-        return finish(_vt->remove(_self, str(id), &s), c);
+        return detail::finish(_vt->remove(_self, str(id), &s), c);
     }
 
     bool writable() const noexcept {
@@ -169,16 +226,10 @@ public:
         if (!offersVerify()) return {RPORT_E_UNSUPPORTED, "this backend does not verify secrets"};
         Collector c;
         rport_sink s = c.sink();
-        return finish(_vt->verify(_self, str(id), str(secret), &s), c);
+        return detail::finish(_vt->verify(_self, str(id), str(secret), &s), c);
     }
 
 private:
-    static CallResult finish(int32_t code, const Collector& c) {
-        CallResult r{code, c.error};
-        if (code != RPORT_OK && r.message.empty()) r.message = statusName(code);
-        return r;
-    }
-
     const rport_auth_v1* _vt;
     void* _self;
 };
@@ -200,12 +251,14 @@ public:
     }
 
     CallResult current(std::optional<CertBundle>& bundle) const {
+        bundle.reset();
         Collector c;
         rport_sink s = c.sink();
-        int32_t code = _vt->current(_self, &s);
+        CallResult r = detail::finish(_vt->current(_self, &s), c);
+        if (!r.ok()) return r;
         bundle = std::move(c.cert);
-        if (code == RPORT_OK && !bundle) return {RPORT_E_INTERNAL, "current returned OK without a certificate"};
-        return {code, code == RPORT_OK ? std::string() : (c.error.empty() ? statusName(code) : c.error)};
+        if (!bundle) return {RPORT_E_INTERNAL, "current returned OK without a certificate"};
+        return {};
     }
 
     bool offersRenew() const noexcept { return RPORT_HAS(_vt, rport_cert_v1, renew_now); }
@@ -213,8 +266,9 @@ public:
         if (!offersRenew()) return {RPORT_E_UNSUPPORTED, "this provider cannot renew on demand"};
         Collector c;
         rport_sink s = c.sink();
-        int32_t code = _vt->renew_now(_self, &s);
-        return {code, code == RPORT_OK ? std::string() : (c.error.empty() ? statusName(code) : c.error)};
+        CallResult r = detail::finish(_vt->renew_now(_self, &s), c);
+        if (r.ok()) r.message.clear();
+        return r;
     }
 
 private:

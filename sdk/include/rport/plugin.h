@@ -94,7 +94,19 @@ extern "C" {
 
 /* ---- plain data --------------------------------------------------------------- */
 
-/* UTF-8 text, not NUL-terminated. {NULL, 0} is the empty string. */
+/* UTF-8 text, not NUL-terminated. {NULL, 0} is the empty string.
+ * {NULL, n} with n > 0 is malformed, and neither side ever reads through it
+ * (nor through a NULL array with a nonzero count):
+ *   - a call or service that returns a status refuses it: RPORT_E_INVALID
+ *     (for a record or query: the whole record or query);
+ *   - a sink slot refuses the record or bundle that holds one, and the call
+ *     it belongs to then fails with RPORT_E_INVALID;
+ *   - where nothing can be refused it reads as empty: log and error text,
+ *     status_report texts; secret_equal answers 0 (not equal);
+ *   - as a service's answer (config_get, config_keys, data_dir,
+ *     instance_kind) it is an error of the host: the C++ Host throws
+ *     Error(RPORT_E_INVALID); a state_dir answer with a NULL ptr means "no
+ *     directory" whatever its len. */
 typedef struct rport_str {
     const char *ptr;
     size_t len;

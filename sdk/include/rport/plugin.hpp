@@ -45,7 +45,7 @@ public:
     std::optional<std::string> setting(std::string_view key) const {
         rport_str value{nullptr, 0};
         if (_api->config_get(_ctx, str(key), &value) != RPORT_OK) return std::nullopt;
-        return std::string(view(value));
+        return std::string(checkedView(value, "the host's value of a setting"));
     }
     // The setting, or an RPORT_E_INVALID error naming it.
     std::string requireSetting(std::string_view key) const {
@@ -62,14 +62,42 @@ public:
         throw Error(RPORT_E_INVALID, "setting '" + std::string(key) + "' must be true or false, got \"" + *v + "\"");
     }
     std::vector<std::string> settingKeys() const {
-        std::vector<std::string> keys;
+        // The callback runs inside the host's config_keys: nothing may be
+        // thrown from it, so a failure is kept and thrown once the host
+        // has returned.
+        struct Keys {
+            std::vector<std::string> names;
+            int32_t failure = RPORT_OK;
+        } keys;
         _api->config_keys(
-            _ctx, [](void* arg, rport_str k) { static_cast<std::vector<std::string>*>(arg)->emplace_back(view(k)); },
+            _ctx,
+            [](void* arg, rport_str key) noexcept {
+                auto* k = static_cast<Keys*>(arg);
+                if (k->failure != RPORT_OK) return;
+                if (!isValid(key)) {
+                    k->failure = RPORT_E_INVALID;
+                    return;
+                }
+                try {
+                    k->names.emplace_back(view(key));
+                } catch (...) {
+                    k->failure = RPORT_E_INTERNAL;
+                }
+            },
             &keys);
-        return keys;
+        if (keys.failure == RPORT_E_INVALID)
+            throw Error(RPORT_E_INVALID,
+                        "the host listed a setting name that has a length but no data");
+        if (keys.failure != RPORT_OK)
+            throw Error(keys.failure, "out of memory listing the settings");
+        return std::move(keys.names);
     }
-    std::string dataDir() const { return std::string(view(_api->data_dir(_ctx))); }
-    std::string kind() const { return std::string(view(_api->instance_kind(_ctx))); }
+    std::string dataDir() const {
+        return std::string(checkedView(_api->data_dir(_ctx), "the host's data_dir"));
+    }
+    std::string kind() const {
+        return std::string(checkedView(_api->instance_kind(_ctx), "the host's instance_kind"));
+    }
 
     bool secretEqual(std::string_view a, std::string_view b) const {
         return _api->secret_equal(str(a), str(b)) == 1;
@@ -142,6 +170,7 @@ public:
     std::string stateDir() const {
         if (!offersStateDir()) throw Error(RPORT_E_UNSUPPORTED, "the host offers no state directory (ABI 1.1)");
         rport_str dir = _api->state_dir(_ctx);
+        // {NULL, n} is malformed; like {NULL, 0} it gives no directory.
         if (dir.ptr == nullptr || dir.len == 0)
             throw Error(RPORT_E_UNAVAILABLE, "the host could not create the state directory (see the log)");
         return std::string(view(dir));
@@ -254,7 +283,7 @@ struct AuthTrampolines {
     }
     static int32_t get(void* self, rport_str id, const rport_sink* out) noexcept {
         return guarded(out, [&] {
-            auto rec = static_cast<T*>(self)->get(view(id));
+            auto rec = static_cast<T*>(self)->get(checkedView(id, "the id"));
             if (!rec) return RPORT_E_NOT_FOUND;
             emitRecord(out, *rec);
             return RPORT_OK;
@@ -278,7 +307,7 @@ struct AuthTrampolines {
     }
     static int32_t remove(void* self, rport_str id, const rport_sink* out) noexcept {
         return guarded(out, [&] {
-            static_cast<T*>(self)->remove(view(id));
+            static_cast<T*>(self)->remove(checkedView(id, "the id"));
             return RPORT_OK;
         });
     }
@@ -290,7 +319,10 @@ struct AuthTrampolines {
         }
     }
     static int32_t verify(void* self, rport_str id, rport_str secret, const rport_sink* out) noexcept {
-        return guarded(out, [&] { return static_cast<T*>(self)->verify(view(id), view(secret)); });
+        return guarded(out, [&] {
+            return static_cast<T*>(self)->verify(checkedView(id, "the id"),
+                                                 checkedView(secret, "the secret"));
+        });
     }
 
     static inline const rport_auth_v1 table = {

@@ -160,7 +160,7 @@ public:
         return _tokens;
     }
     // TLS-ALPN-01 pairs published and not withdrawn: name -> {cert, key}.
-    std::map<std::string, std::pair<std::string, std::string>> tlsAlpn01() const {
+    std::map<std::string, std::pair<std::string, SecretString>> tlsAlpn01() const {
         std::lock_guard<std::mutex> g(_mutex);
         return _alpn;
     }
@@ -189,113 +189,180 @@ public:
 private:
     // The C services reach the host object through ctx; NULL ctx (during
     // entry) falls back to the most recently made FakeHost.
-    static FakeHost*& _self() {
+    static FakeHost*& _self() noexcept {
         static FakeHost* self = nullptr;
         return self;
     }
-    static FakeHost* from(rport_host_ctx* c) {
+    static FakeHost* from(rport_host_ctx* c) noexcept {
         return c ? reinterpret_cast<FakeHost*>(c) : _self();
     }
 
-    static void logFn(rport_host_ctx* c, int32_t level, rport_str m) {
-        FakeHost* h = from(c);
-        if (!h) return;
-        std::lock_guard<std::mutex> g(h->_mutex);
-        h->_logs.push_back({level, std::string(view(m))});
-    }
-    static int32_t configGetFn(rport_host_ctx* c, rport_str key, rport_str* value) {
-        FakeHost* h = from(c);
-        auto it = h->settings.find(std::string(view(key)));
-        if (it == h->settings.end()) return RPORT_E_NOT_FOUND;
-        *value = str(it->second);
-        return RPORT_OK;
-    }
-    static void configKeysFn(rport_host_ctx* c, void (*each)(void*, rport_str), void* arg) {
-        for (const auto& kv : from(c)->settings) each(arg, str(kv.first));
-    }
-    static rport_str dataDirFn(rport_host_ctx* c) { return str(from(c)->dataDir); }
-    static rport_str kindFn(rport_host_ctx* c) { return str(from(c)->kind); }
-    static int32_t secretEqualFn(rport_str a, rport_str b) {
-        return password::constantTimeEqual(view(a), view(b)) ? 1 : 0;
-    }
-    static int32_t passwordHashFn(rport_str plain, char* buf, size_t cap, size_t* len) {
-        FakeHost* h = _self();
-        auto hashed = password::hashBcrypt(view(plain), h ? h->bcryptCost : 4);
-        if (!hashed) return RPORT_E_INTERNAL;
-        if (hashed->size() + 1 > cap) return RPORT_E_INVALID;
-        std::memcpy(buf, hashed->c_str(), hashed->size() + 1);
-        *len = hashed->size();
-        return RPORT_OK;
-    }
-    static int32_t passwordVerifyFn(rport_str hash, rport_str presented) {
-        switch (password::verifyHash(view(hash), view(presented))) {
-            case password::Verdict::Match: return RPORT_OK;
-            case password::Verdict::Mismatch: return RPORT_E_DENIED;
-            default: return RPORT_E_INVALID;
+    // Like rportd's services, none of these lets an exception out (they are
+    // called from the plugin's C frames), and every string argument with a
+    // length but no data is refused with RPORT_E_INVALID (plugin.h).
+    static void logFn(rport_host_ctx* c, int32_t level, rport_str m) noexcept {
+        try {
+            FakeHost* h = from(c);
+            if (!h) return;
+            std::lock_guard<std::mutex> g(h->_mutex);
+            h->_logs.push_back({level, std::string(view(m))});
+        } catch (...) {
         }
     }
-    static void certChangedFn(rport_host_ctx* c) { from(c)->_certChanged++; }
-    static int32_t publishFn(rport_host_ctx* c, rport_str token, rport_str keyAuth) {
-        FakeHost* h = from(c);
-        std::lock_guard<std::mutex> g(h->_mutex);
-        h->_tokens[std::string(view(token))] = std::string(view(keyAuth));
-        return RPORT_OK;
+    static int32_t configGetFn(rport_host_ctx* c, rport_str key, rport_str* value) noexcept {
+        if (!value || !isValid(key)) return RPORT_E_INVALID;
+        try {
+            FakeHost* h = from(c);
+            auto it = h->settings.find(std::string(view(key)));
+            if (it == h->settings.end()) return RPORT_E_NOT_FOUND;
+            *value = str(it->second);
+            return RPORT_OK;
+        } catch (...) {
+            return RPORT_E_INTERNAL;
+        }
     }
-    static int32_t withdrawFn(rport_host_ctx* c, rport_str token) {
-        FakeHost* h = from(c);
-        std::lock_guard<std::mutex> g(h->_mutex);
-        return h->_tokens.erase(std::string(view(token))) ? RPORT_OK : RPORT_E_NOT_FOUND;
+    static void configKeysFn(rport_host_ctx* c, void (*each)(void*, rport_str),
+                             void* arg) noexcept {
+        if (!each) return;
+        try {
+            for (const auto& kv : from(c)->settings) each(arg, str(kv.first));
+        } catch (...) {
+        }
     }
-    static int32_t timerStartFn(rport_host_ctx* c, uint32_t delayMs, uint32_t periodMs, rport_timer_fn fire,
-                                void* arg, uint64_t* id) {
+    static rport_str dataDirFn(rport_host_ctx* c) noexcept { return str(from(c)->dataDir); }
+    static rport_str kindFn(rport_host_ctx* c) noexcept { return str(from(c)->kind); }
+    static int32_t secretEqualFn(rport_str a, rport_str b) noexcept {
+        if (!isValid(a) || !isValid(b)) return 0;
+        return password::constantTimeEqual(view(a), view(b)) ? 1 : 0;
+    }
+    static int32_t passwordHashFn(rport_str plain, char* buf, size_t cap, size_t* len) noexcept {
+        if (!buf || !len || !isValid(plain)) return RPORT_E_INVALID;
+        if (view(plain).find('\0') != std::string_view::npos) return RPORT_E_INVALID;
+        try {
+            FakeHost* h = _self();
+            auto hashed = password::hashBcrypt(view(plain), h ? h->bcryptCost : 4);
+            if (!hashed) return RPORT_E_INTERNAL;
+            if (hashed->size() + 1 > cap) return RPORT_E_INVALID;
+            std::memcpy(buf, hashed->c_str(), hashed->size() + 1);
+            *len = hashed->size();
+            return RPORT_OK;
+        } catch (...) {
+            return RPORT_E_INTERNAL;
+        }
+    }
+    static int32_t passwordVerifyFn(rport_str hash, rport_str presented) noexcept {
+        if (!isValid(hash) || !isValid(presented)) return RPORT_E_INVALID;
+        try {
+            switch (password::verifyHash(view(hash), view(presented))) {
+                case password::Verdict::Match:
+                    return RPORT_OK;
+                case password::Verdict::Mismatch:
+                    return RPORT_E_DENIED;
+                default:
+                    return RPORT_E_INVALID;
+            }
+        } catch (...) {
+            return RPORT_E_INTERNAL;
+        }
+    }
+    static void certChangedFn(rport_host_ctx* c) noexcept { from(c)->_certChanged++; }
+    static int32_t publishFn(rport_host_ctx* c, rport_str token, rport_str keyAuth) noexcept {
+        if (!isValid(token) || !isValid(keyAuth)) return RPORT_E_INVALID;
+        try {
+            FakeHost* h = from(c);
+            std::lock_guard<std::mutex> g(h->_mutex);
+            h->_tokens[std::string(view(token))] = std::string(view(keyAuth));
+            return RPORT_OK;
+        } catch (...) {
+            return RPORT_E_INTERNAL;
+        }
+    }
+    static int32_t withdrawFn(rport_host_ctx* c, rport_str token) noexcept {
+        if (!isValid(token)) return RPORT_E_INVALID;
+        try {
+            FakeHost* h = from(c);
+            std::lock_guard<std::mutex> g(h->_mutex);
+            return h->_tokens.erase(std::string(view(token))) ? RPORT_OK : RPORT_E_NOT_FOUND;
+        } catch (...) {
+            return RPORT_E_INTERNAL;
+        }
+    }
+    static int32_t timerStartFn(rport_host_ctx* c, uint32_t delayMs, uint32_t periodMs,
+                                rport_timer_fn fire, void* arg, uint64_t* id) noexcept {
         return timerStart64Fn(c, delayMs, periodMs, fire, arg, id);
     }
-    static int32_t timerStart64Fn(rport_host_ctx* c, uint64_t delayMs, uint64_t periodMs, rport_timer_fn fire,
-                                  void* arg, uint64_t* id) {
+    static int32_t timerStart64Fn(rport_host_ctx* c, uint64_t delayMs, uint64_t periodMs,
+                                  rport_timer_fn fire, void* arg, uint64_t* id) noexcept {
         if (!fire || !id) return RPORT_E_INVALID;
-        FakeHost* h = from(c);
-        std::lock_guard<std::mutex> g(h->_mutex);
-        *id = ++h->_nextTimer;
-        h->_timers[*id] = Timer{delayMs, periodMs, fire, arg};
-        return RPORT_OK;
+        try {
+            FakeHost* h = from(c);
+            std::lock_guard<std::mutex> g(h->_mutex);
+            *id = ++h->_nextTimer;
+            h->_timers[*id] = Timer{delayMs, periodMs, fire, arg};
+            return RPORT_OK;
+        } catch (...) {
+            return RPORT_E_INTERNAL;
+        }
     }
-    static int32_t alpnPublishFn(rport_host_ctx* c, rport_str name, rport_str cert, rport_str key) {
-        FakeHost* h = from(c);
+    static int32_t alpnPublishFn(rport_host_ctx* c, rport_str name, rport_str cert,
+                                 rport_str key) noexcept {
+        if (!isValid(name) || !isValid(cert) || !isValid(key)) return RPORT_E_INVALID;
         if (name.len == 0 || cert.len == 0 || key.len == 0) return RPORT_E_INVALID;
-        std::lock_guard<std::mutex> g(h->_mutex);
-        h->_alpn[std::string(view(name))] = {std::string(view(cert)), std::string(view(key))};
-        return RPORT_OK;
+        try {
+            FakeHost* h = from(c);
+            std::lock_guard<std::mutex> g(h->_mutex);
+            h->_alpn[std::string(view(name))] = {std::string(view(cert)), SecretString(view(key))};
+            return RPORT_OK;
+        } catch (...) {
+            return RPORT_E_INTERNAL;
+        }
     }
-    static int32_t alpnWithdrawFn(rport_host_ctx* c, rport_str name) {
-        FakeHost* h = from(c);
-        std::lock_guard<std::mutex> g(h->_mutex);
-        return h->_alpn.erase(std::string(view(name))) ? RPORT_OK : RPORT_E_NOT_FOUND;
+    static int32_t alpnWithdrawFn(rport_host_ctx* c, rport_str name) noexcept {
+        if (!isValid(name)) return RPORT_E_INVALID;
+        try {
+            FakeHost* h = from(c);
+            std::lock_guard<std::mutex> g(h->_mutex);
+            return h->_alpn.erase(std::string(view(name))) ? RPORT_OK : RPORT_E_NOT_FOUND;
+        } catch (...) {
+            return RPORT_E_INTERNAL;
+        }
     }
-    static void statusReportFn(rport_host_ctx* c, const rport_provider_status* s) {
-        FakeHost* h = from(c);
+    static void statusReportFn(rport_host_ctx* c, const rport_provider_status* s) noexcept {
         if (!s) return;
-        ProviderStatus copy;
-        copy.name = std::string(view(s->name));
-        copy.state = std::string(view(s->state));
-        copy.detail = std::string(view(s->detail));
-        copy.lastError = std::string(view(s->last_error));
-        copy.lastErrorAt = s->last_error_at;
-        copy.nextAttempt = s->next_attempt;
-        copy.notAfter = s->not_after;
-        std::lock_guard<std::mutex> g(h->_mutex);
-        h->_statuses.push_back(std::move(copy));
+        try {
+            FakeHost* h = from(c);
+            ProviderStatus copy;
+            copy.name = std::string(view(s->name));
+            copy.state = std::string(view(s->state));
+            copy.detail = std::string(view(s->detail));
+            copy.lastError = std::string(view(s->last_error));
+            copy.lastErrorAt = s->last_error_at;
+            copy.nextAttempt = s->next_attempt;
+            copy.notAfter = s->not_after;
+            std::lock_guard<std::mutex> g(h->_mutex);
+            h->_statuses.push_back(std::move(copy));
+        } catch (...) {
+        }
     }
-    static rport_str stateDirFn(rport_host_ctx* c) {
-        FakeHost* h = from(c);
-        std::lock_guard<std::mutex> g(h->_mutex);
-        if (h->stateDir.empty()) h->stateDir = h->dataDir + "/" + h->_backendName;
-        ::mkdir(h->stateDir.c_str(), 0700);
-        return str(h->stateDir);
+    static rport_str stateDirFn(rport_host_ctx* c) noexcept {
+        try {
+            FakeHost* h = from(c);
+            std::lock_guard<std::mutex> g(h->_mutex);
+            if (h->stateDir.empty()) h->stateDir = h->dataDir + "/" + h->_backendName;
+            ::mkdir(h->stateDir.c_str(), 0700);
+            return str(h->stateDir);
+        } catch (...) {
+            return rport_str{nullptr, 0};
+        }
     }
-    static int32_t timerCancelFn(rport_host_ctx* c, uint64_t id) {
-        FakeHost* h = from(c);
-        std::lock_guard<std::mutex> g(h->_mutex);
-        return h->_timers.erase(id) ? RPORT_OK : RPORT_E_NOT_FOUND;
+    static int32_t timerCancelFn(rport_host_ctx* c, uint64_t id) noexcept {
+        try {
+            FakeHost* h = from(c);
+            std::lock_guard<std::mutex> g(h->_mutex);
+            return h->_timers.erase(id) ? RPORT_OK : RPORT_E_NOT_FOUND;
+        } catch (...) {
+            return RPORT_E_INTERNAL;
+        }
     }
 
     rport_host_v1 _api;
@@ -305,7 +372,7 @@ private:
     std::map<std::string, std::string> _tokens;
     std::map<uint64_t, Timer> _timers;
     uint64_t _nextTimer = 0;
-    std::map<std::string, std::pair<std::string, std::string>> _alpn;
+    std::map<std::string, std::pair<std::string, SecretString>> _alpn;
     std::vector<ProviderStatus> _statuses;
     std::string _backendName;
 };

@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <limits>
+#include <rport/secret.hpp>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -16,8 +17,12 @@
 
 namespace rport::sdk {
 
+// False for {NULL, n > 0}: a length without bytes behind it (see rport_str).
+inline bool isValid(rport_str s) noexcept { return s.ptr != nullptr || s.len == 0; }
+// The text; empty for {NULL, n}, which must never be read. Where a malformed
+// string must fail the call rather than read as empty, use checkedView.
 inline std::string_view view(rport_str s) noexcept {
-    return s.len ? std::string_view(s.ptr, s.len) : std::string_view();
+    return s.ptr && s.len ? std::string_view(s.ptr, s.len) : std::string_view();
 }
 inline rport_str str(std::string_view s) noexcept { return rport_str{s.data(), s.size()}; }
 
@@ -31,6 +36,13 @@ public:
 private:
     int32_t _code;
 };
+
+// The text of a string received from the other side; throws
+// Error(RPORT_E_INVALID) naming `what` for {NULL, n > 0}.
+inline std::string_view checkedView(rport_str s, const char* what) {
+    if (!isValid(s)) throw Error(RPORT_E_INVALID, std::string(what) + " has a length but no data");
+    return view(s);
+}
 
 // Short names for the status codes, for messages and logs.
 inline const char* statusName(int32_t code) noexcept {
@@ -80,7 +92,7 @@ struct ListPage {
 
 struct CertBundle {
     std::string chainPem;
-    std::string keyPem;
+    SecretString keyPem;  // wiped when the bundle is released
     int64_t notBefore = 0;
     int64_t notAfter = 0;
 };
@@ -157,18 +169,29 @@ const T& element(const T* array, size_t i) noexcept {
     return *reinterpret_cast<const T*>(reinterpret_cast<const char*>(array) + i * stride);
 }
 
-// Copies a C record into C++ values.
+// Copies a C record into C++ values. Throws Error(RPORT_E_INVALID) for a
+// string or an array that has a length but no data: the record is refused
+// whole rather than read in part.
 inline AuthRecord toRecord(const rport_auth_record& r) {
     AuthRecord out;
-    out.id = std::string(view(r.id));
-    out.secret = std::string(view(r.secret));
+    out.id = std::string(checkedView(r.id, "the record's id"));
+    out.secret = std::string(checkedView(r.secret, "the record's secret"));
     if (RPORT_FITS(r, rport_auth_record, secret_kind)) out.secretKind = r.secret_kind;
-    if (RPORT_FITS(r, rport_auth_record, group_count))
-        for (size_t i = 0; i < r.group_count; ++i) out.groups.emplace_back(view(r.groups[i]));
-    if (RPORT_FITS(r, rport_auth_record, attribute_count))
+    if (RPORT_FITS(r, rport_auth_record, group_count) && r.group_count) {
+        if (!r.groups)
+            throw Error(RPORT_E_INVALID, "the record's groups have a count but no array");
+        for (size_t i = 0; i < r.group_count; ++i)
+            out.groups.emplace_back(checkedView(r.groups[i], "a group of the record"));
+    }
+    if (RPORT_FITS(r, rport_auth_record, attribute_count) && r.attribute_count) {
+        if (!r.attributes)
+            throw Error(RPORT_E_INVALID, "the record's attributes have a count but no array");
         for (size_t i = 0; i < r.attribute_count; ++i)
-            out.attributes.emplace_back(std::string(view(r.attributes[i].key)),
-                                        std::string(view(r.attributes[i].value)));
+            out.attributes.emplace_back(
+                std::string(checkedView(r.attributes[i].key, "an attribute name of the record")),
+                std::string(
+                    checkedView(r.attributes[i].value, "an attribute value of the record")));
+    }
     return out;
 }
 
@@ -197,16 +220,24 @@ private:
     std::vector<rport_kv> _attrs;
 };
 
+// Copies a C query into C++ values; throws Error(RPORT_E_INVALID) like
+// toRecord for a string or array that has a length but no data.
 inline ListQuery toQuery(const rport_list_query& q) {
     ListQuery out;
     out.offset = q.offset;
     out.limit = q.limit;
+    if (q.condition_count && !q.conditions)
+        throw Error(RPORT_E_INVALID, "the query's conditions have a count but no array");
     for (size_t i = 0; i < q.condition_count; ++i) {
         const rport_id_match& c = element(q.conditions, i);
         IdMatch m;
         m.all = RPORT_FITS(c, rport_id_match, mode) && c.mode == RPORT_MATCH_ALL;
-        if (RPORT_FITS(c, rport_id_match, pattern_count))
-            for (size_t j = 0; j < c.pattern_count; ++j) m.patterns.emplace_back(view(c.patterns[j]));
+        if (RPORT_FITS(c, rport_id_match, pattern_count) && c.pattern_count) {
+            if (!c.patterns)
+                throw Error(RPORT_E_INVALID, "a condition's patterns have a count but no array");
+            for (size_t j = 0; j < c.pattern_count; ++j)
+                m.patterns.emplace_back(checkedView(c.patterns[j], "a pattern of the query"));
+        }
         out.conditions.push_back(std::move(m));
     }
     return out;

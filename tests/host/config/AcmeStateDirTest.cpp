@@ -3,22 +3,20 @@
 // an unprivileged user: root may write anywhere, so as root the check runs in
 // a child that drops to "nobody".
 #include <cppunit/extensions/HelperMacros.h>
-#include <grp.h>
 #include <pwd.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "Skip.h"
 #include "TempDir.h"
+#include "Unprivileged.h"
 #include "config/AcmeStateDir.h"
 
 namespace rportd::config::test {
 namespace {
 
-constexpr uid_t kNobody = 65534;
-
-uid_t unprivilegedUid() { return ::geteuid() == 0 ? kNobody : ::geteuid(); }
+using rport::test::kNobody;
+using rport::test::unprivilegedUid;
 
 // How the message names the user whose permissions were checked.
 std::string userText(uid_t uid) {
@@ -34,33 +32,7 @@ std::string userName(uid_t uid) {
 
 // acmeStateDirProblem as a user without privileges.
 std::string problemAsUnprivilegedUser(const std::string& dataDir) {
-    if (::geteuid() != 0) return acmeStateDirProblem(dataDir);
-    int fds[2];
-    CPPUNIT_ASSERT_EQUAL(0, ::pipe(fds));
-    const pid_t child = ::fork();
-    CPPUNIT_ASSERT(child >= 0);
-    if (child == 0) {
-        ::close(fds[0]);
-        if (::setgroups(0, nullptr) != 0 || ::setresgid(kNobody, kNobody, kNobody) != 0 ||
-            ::setresuid(kNobody, kNobody, kNobody) != 0)
-            ::_exit(2);
-        const std::string problem = acmeStateDirProblem(dataDir);
-        const bool written =
-            ::write(fds[1], problem.data(), problem.size()) == static_cast<ssize_t>(problem.size());
-        ::_exit(written ? 0 : 3);
-    }
-    ::close(fds[1]);
-    std::string problem;
-    char buffer[512];
-    ssize_t n;
-    while ((n = ::read(fds[0], buffer, sizeof buffer)) > 0)
-        problem.append(buffer, static_cast<size_t>(n));
-    ::close(fds[0]);
-    int status = 0;
-    ::waitpid(child, &status, 0);
-    CPPUNIT_ASSERT_MESSAGE("the unprivileged check did not run",
-                           WIFEXITED(status) && WEXITSTATUS(status) == 0);
-    return problem;
+    return rport::test::asUnprivilegedUser([&] { return acmeStateDirProblem(dataDir); });
 }
 
 }  // namespace

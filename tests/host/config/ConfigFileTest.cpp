@@ -4,7 +4,9 @@
 #include <unistd.h>
 
 #include "ConfigTestSupport.h"
+#include "Skip.h"
 #include "TempDir.h"
+#include "Unprivileged.h"
 
 namespace rportd::config::test {
 namespace {
@@ -28,6 +30,7 @@ class ConfigFileTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(missingFile);
     CPPUNIT_TEST(directoryInsteadOfFile);
     CPPUNIT_TEST(unreadableFile);
+    CPPUNIT_TEST(someoneElsesPrivateFile);
     CPPUNIT_TEST(malformedTomlNamesLineAndColumn);
     CPPUNIT_TEST(malformedTomlInAFileNamesThePath);
     CPPUNIT_TEST(redefinedKeyIsASyntaxError);
@@ -59,12 +62,26 @@ public:
                              fileError(dir.path()));
     }
 
+    // Root reads anything, so as root the loader runs as "nobody" (Unprivileged.h).
     void unreadableFile() {
-        if (::geteuid() == 0) return;  // root reads anything; nothing to prove here
         rport::test::TempDir dir;
         const auto path = dir.write("rportd.conf", kMinimalConfig, 0000);
+        if (::geteuid() == 0)
+            CPPUNIT_ASSERT_EQUAL(0, ::chown(path.c_str(), rport::test::kNobody, 0));
         CPPUNIT_ASSERT_EQUAL("cannot read config file \"" + path + "\": Permission denied",
-                             fileError(path));
+                             rport::test::asUnprivilegedUser([&] { return fileError(path); }));
+    }
+
+    // Mode 0600, owned by someone else: as root the file stays root's and
+    // the loader runs as "nobody"; otherwise the file belongs to nobody.
+    void someoneElsesPrivateFile() {
+        rport::test::TempDir dir;
+        const auto path = dir.write("rportd.conf", kMinimalConfig, 0600);
+        if (::geteuid() != 0 &&
+            ::chown(path.c_str(), rport::test::kNobody, rport::test::kNobody) != 0)
+            return rport::test::skipTest("someoneElsesPrivateFile needs root to give a file away");
+        CPPUNIT_ASSERT_EQUAL("cannot read config file \"" + path + "\": Permission denied",
+                             rport::test::asUnprivilegedUser([&] { return fileError(path); }));
     }
 
     void malformedTomlNamesLineAndColumn() {

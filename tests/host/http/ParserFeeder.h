@@ -7,6 +7,7 @@
 #include <string>
 
 #include "http/RequestParser.h"
+#include "util/QuotedText.h"
 
 namespace rportd::http::test {
 
@@ -60,10 +61,35 @@ inline ParseOutcome parseBothWays(const std::string& text, const ParserLimits& l
     return whole;
 }
 
-// The HTTP status a request is rejected with (0 if it is not rejected).
-inline int rejection(const std::string& text, const ParserLimits& limits = ParserLimits()) {
+// What the parser made of a whole request: accepted it, rejected it with an
+// HTTP status, or still wants input after the last byte (stalled).
+struct Verdict {
+    enum Kind { Accepted, Rejected, Stalled } kind = Stalled;
+    int status = 0;  // for Rejected
+};
+
+inline Verdict verdictOn(const std::string& text, const ParserLimits& limits = ParserLimits()) {
     ParseOutcome outcome = parseBothWays(text, limits);
-    return outcome.status == ParseStatus::Failed ? outcome.errorStatus : 0;
+    switch (outcome.status) {
+        case ParseStatus::Complete:
+            return {Verdict::Accepted, 0};
+        case ParseStatus::Failed:
+            return {Verdict::Rejected, outcome.errorStatus};
+        default:
+            return {Verdict::Stalled, 0};
+    }
+}
+
+// The HTTP status a request is rejected with, or 0 when the parser accepts
+// it completely. A parser that stalls fails the test right here: no
+// expected value can stand for "still waiting", so that an assertion of 0
+// ("accepted") cannot pass on a request the parser never finished.
+inline int rejection(const std::string& text, const ParserLimits& limits = ParserLimits()) {
+    const Verdict verdict = verdictOn(text, limits);
+    if (verdict.kind == Verdict::Stalled)
+        CPPUNIT_FAIL("the parser still wants input after the last byte of " +
+                     util::quotedForLog(text, 200));
+    return verdict.kind == Verdict::Rejected ? verdict.status : 0;
 }
 
 }  // namespace rportd::http::test

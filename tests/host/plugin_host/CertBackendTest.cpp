@@ -6,6 +6,7 @@
 #include <chrono>
 #include <thread>
 
+#include "InstrumentedAllocator.h"
 #include "PluginDir.h"
 #include "plugin_host/BackendError.h"
 #include "plugin_host/CertBackend.h"
@@ -34,6 +35,7 @@ class CertBackendTest : public CppUnit::TestFixture {
     CPPUNIT_TEST_SUITE(CertBackendTest);
     CPPUNIT_TEST(testCreateFailureMessage);
     CPPUNIT_TEST(testCurrent);
+    CPPUNIT_TEST(testReleasedKeyIsWiped);
     CPPUNIT_TEST(testRenewNotifiesAndHandlerReentersCurrent);
     CPPUNIT_TEST(testNoticesWithoutHandlerAreDropped);
     CPPUNIT_TEST(testTimerDrivenNoticesStopAtDestruction);
@@ -70,8 +72,20 @@ public:
         std::optional<rport::sdk::CertBundle> bundle;
         CPPUNIT_ASSERT(provider.current(bundle).ok());
         CPPUNIT_ASSERT_EQUAL(kPem[0].second, bundle->chainPem);
-        CPPUNIT_ASSERT_EQUAL(kPem[1].second, bundle->keyPem);
+        CPPUNIT_ASSERT_EQUAL(kPem[1].second, std::string(bundle->keyPem.view()));
         CPPUNIT_ASSERT_EQUAL(int64_t(4102444800), bundle->notAfter);
+    }
+
+    // The host's copy of the key (what current() hands the TLS layer) is a
+    // SecretString: its memory is zero when it goes back to the allocator.
+    void testReleasedKeyIsWiped() {
+        CertBackend provider(*_registry, "c-cert", kPem);
+        std::optional<rport::sdk::CertBundle> bundle;
+        CPPUNIT_ASSERT(provider.current(bundle).ok());
+        rport::test::FreeWatch watch(bundle->keyPem.data(), bundle->keyPem.size());
+        bundle.reset();
+        CPPUNIT_ASSERT(watch.freed());
+        CPPUNIT_ASSERT(watch.freedWiped());
     }
 
     void testRenewNotifiesAndHandlerReentersCurrent() {

@@ -126,7 +126,9 @@ public:
     // picks another challenge instead of asking the CA to validate nothing.
     void testTlsAlpn01RefusedWhenTheTlsLayerCannotAnswer() {
         _services->tlsAlpn01Challenges().setListener(
-            [](const std::string&, const std::string* cert, const std::string*) { return !cert; });
+            [](const std::string&, const std::string* cert, const rport::sdk::SecretString*) {
+                return !cert;
+            });
         auto ctx = makeContext();
         CPPUNIT_ASSERT_EQUAL(RPORT_E_UNSUPPORTED, api().tls_alpn01_publish(ctx->handle(),
                                                                          str("example.com"),
@@ -399,11 +401,12 @@ private:
 
     // Records what the TLS layer would hear: "+name" published, "-name" withdrawn.
     void listen() {
-        _services->tlsAlpn01Challenges().setListener(
-            [this](const std::string& name, const std::string* cert, const std::string*) {
-                _challenges.push_back((cert ? "+" : "-") + name);
-                return true;
-            });
+        _services->tlsAlpn01Challenges().setListener([this](const std::string& name,
+                                                            const std::string* cert,
+                                                            const rport::sdk::SecretString*) {
+            _challenges.push_back((cert ? "+" : "-") + name);
+            return true;
+        });
     }
 
     TempDir _data;

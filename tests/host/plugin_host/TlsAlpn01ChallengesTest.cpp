@@ -74,8 +74,9 @@ public:
         TlsAlpn01Challenges challenges;
         std::vector<std::string> heard;
         challenges.setListener([&](const std::string& name, const std::string* cert,
-                                   const std::string* key) {
-            heard.push_back(name + (cert ? "=" + *cert + "/" + *key : " withdrawn"));
+                                   const rport::sdk::SecretString* key) {
+            heard.push_back(name +
+                            (cert ? "=" + *cert + "/" + std::string(key->view()) : " withdrawn"));
             return true;
         });
         CPPUNIT_ASSERT(challenges.publish("WWW.Example.COM", "c1", "k1", &kOwnerA) ==
@@ -115,10 +116,11 @@ public:
     void testWithdrawAllKeepsOtherOwners() {
         TlsAlpn01Challenges challenges;
         std::vector<std::string> withdrawn;
-        challenges.setListener([&](const std::string& name, const std::string* cert, const std::string*) {
-            if (!cert) withdrawn.push_back(name);
-            return true;
-        });
+        challenges.setListener(
+            [&](const std::string& name, const std::string* cert, const rport::sdk::SecretString*) {
+                if (!cert) withdrawn.push_back(name);
+                return true;
+            });
         challenges.publish("a1.example.com", "c", "k", &kOwnerA);
         challenges.publish("b.example.com", "c", "k", &kOwnerB);
         challenges.publish("a2.example.com", "c", "k", &kOwnerA);
@@ -132,11 +134,12 @@ public:
         TlsAlpn01Challenges challenges;
         std::vector<size_t> sizes;
         bool foundWhilePublished = false;
-        challenges.setListener([&](const std::string& name, const std::string* cert, const std::string*) {
-            sizes.push_back(challenges.size());
-            if (cert) foundWhilePublished = challenges.find(name).has_value();
-            return true;
-        });
+        challenges.setListener(
+            [&](const std::string& name, const std::string* cert, const rport::sdk::SecretString*) {
+                sizes.push_back(challenges.size());
+                if (cert) foundWhilePublished = challenges.find(name).has_value();
+                return true;
+            });
         challenges.publish("example.com", "c", "k", &kOwnerA);
         challenges.withdraw("example.com", &kOwnerA);
         CPPUNIT_ASSERT(foundWhilePublished);  // the change is in before the listener hears of it
@@ -175,10 +178,11 @@ public:
     void testRefusingListenerUndoesThePublish() {
         TlsAlpn01Challenges challenges;
         std::vector<std::string> heard;
-        challenges.setListener([&](const std::string& name, const std::string* cert, const std::string*) {
-            heard.push_back(name + "=" + (cert ? *cert : "-"));
-            return !cert || *cert != "bad";
-        });
+        challenges.setListener(
+            [&](const std::string& name, const std::string* cert, const rport::sdk::SecretString*) {
+                heard.push_back(name + "=" + (cert ? *cert : "-"));
+                return !cert || *cert != "bad";
+            });
         CPPUNIT_ASSERT(challenges.publish("example.com", "good", "k", &kOwnerA) == Result::Published);
         CPPUNIT_ASSERT(challenges.publish("example.com", "bad", "k", &kOwnerB) == Result::Refused);
         CPPUNIT_ASSERT_EQUAL(std::string("good"), challenges.find("example.com")->first);

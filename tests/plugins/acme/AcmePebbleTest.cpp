@@ -421,7 +421,8 @@ public:
         const std::string folder = h.stateDir() + "/127.0.0.1-" +
                                    std::to_string(pebble.acmePort()) + "-dir/short.rport.test";
         CPPUNIT_ASSERT_EQUAL(first.chainPem, readFile(folder + "/fullchain.previous.pem"));
-        CPPUNIT_ASSERT_EQUAL(first.keyPem, readFile(folder + "/privkey.previous.pem"));
+        CPPUNIT_ASSERT_EQUAL(std::string(first.keyPem.view()),
+                             readFile(folder + "/privkey.previous.pem"));
         CPPUNIT_ASSERT_EQUAL(0600, fileMode(folder + "/privkey.previous.pem"));
     }
 
@@ -464,7 +465,8 @@ public:
         CPPUNIT_ASSERT_MESSAGE(h.logText(),
                                h.driveUntil([&] { return lastStatus(h).state == "valid"; }, 10000));
         CPPUNIT_ASSERT_EQUAL(bundle->chainPem, readFile(blocker));
-        CPPUNIT_ASSERT_EQUAL(bundle->keyPem, readFile(folder + "/disk.rport.test/privkey.pem"));
+        CPPUNIT_ASSERT_EQUAL(std::string(bundle->keyPem.view()),
+                             readFile(folder + "/disk.rport.test/privkey.pem"));
         CPPUNIT_ASSERT(lastStatus(h).lastError.empty());
         CPPUNIT_ASSERT_EQUAL(size_t(1), h.countLogs(RPORT_LOG_INFO, "ordering a certificate"));
         CPPUNIT_ASSERT_EQUAL(1, h.host.certChangedCount());

@@ -238,7 +238,7 @@ public:
         const auto bundle = h.current();
         CPPUNIT_ASSERT_MESSAGE(h.logText(), bundle.has_value());
         CPPUNIT_ASSERT_EQUAL(pair.chainPem, bundle->chainPem);
-        CPPUNIT_ASSERT_EQUAL(pair.keyPem, bundle->keyPem);
+        CPPUNIT_ASSERT_EQUAL(pair.keyPem, std::string(bundle->keyPem.view()));
         CPPUNIT_ASSERT_EQUAL(0, h.host.certChangedCount());
         CPPUNIT_ASSERT_EQUAL(std::string("valid"), h.lastStatus()->state);
         CPPUNIT_ASSERT_EQUAL(bundle->notAfter, h.lastStatus()->notAfter);
@@ -302,7 +302,7 @@ public:
         const auto bundle = h.current();
         CPPUNIT_ASSERT_MESSAGE(h.logText(), bundle.has_value());
         CPPUNIT_ASSERT_EQUAL(good.chainPem, bundle->chainPem);
-        CPPUNIT_ASSERT_EQUAL(good.keyPem, bundle->keyPem);
+        CPPUNIT_ASSERT_EQUAL(good.keyPem, std::string(bundle->keyPem.view()));
         ASSERT_HAS(h.logText(), "privkey.pem is not the key of");
         ASSERT_HAS(h.logText(), "using the backup pair");
         CPPUNIT_ASSERT_EQUAL(std::string("valid"), h.lastStatus()->state);
@@ -371,12 +371,12 @@ public:
         const auto rsa = selfSigned("rport.example.com", -86400, 89 * 86400, true);
         store(h, closed, "rport.example.com", rsa);
         h.create();
-        CPPUNIT_ASSERT_EQUAL(rsa.keyPem, h.current()->keyPem);
+        CPPUNIT_ASSERT_EQUAL(rsa.keyPem, std::string(h.current()->keyPem.view()));
         ASSERT_HAS(h.logText(), "has another key type than key_type = \"ecdsa\"; replacing it");
         CPPUNIT_ASSERT_MESSAGE(h.logText(),
                                h.driveUntil([&] { return h.sawState("retrying"); }, 10000));
         CPPUNIT_ASSERT(h.sawState("renewing"));
-        CPPUNIT_ASSERT_EQUAL(rsa.keyPem, h.current()->keyPem);
+        CPPUNIT_ASSERT_EQUAL(rsa.keyPem, std::string(h.current()->keyPem.view()));
     }
 
     void destroyEndsARequestInFlight() {

@@ -543,7 +543,7 @@ std::vector<std::string> leafDnsNames(const std::string& chainPem) {
     return out;
 }
 
-std::string keyDescription(const std::string& keyPem) {
+std::string keyDescription(std::string_view keyPem) {
     BIO* bio = BIO_new_mem_buf(keyPem.data(), static_cast<int>(keyPem.size()));
     EVP_PKEY* key = PEM_read_bio_PrivateKey(bio, nullptr, nullptr, nullptr);
     BIO_free(bio);

@@ -10,6 +10,7 @@
 #include <memory>
 #include <rport/testing.hpp>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -157,7 +158,7 @@ std::string verifyChain(const std::string& chainPem, const std::string& rootPemP
 std::string leafSerial(const std::string& chainPem);
 std::vector<std::string> leafDnsNames(const std::string& chainPem);
 // "EC" or "RSA" and the curve or bit size, e.g. "EC prime256v1", "RSA 2048".
-std::string keyDescription(const std::string& keyPem);
+std::string keyDescription(std::string_view keyPem);
 // The file's permission bits, -1 when it does not exist.
 int fileMode(const std::string& path);
 

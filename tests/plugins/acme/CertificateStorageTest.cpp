@@ -118,7 +118,7 @@ public:
         CPPUNIT_ASSERT(!storage.loadAccountUrl());
         storage.saveAccountKeyPem("KEY");
         storage.saveAccountUrl("https://ca.test/acct/1");
-        CPPUNIT_ASSERT_EQUAL(std::string("KEY"), *storage.loadAccountKeyPem());
+        CPPUNIT_ASSERT_EQUAL(std::string("KEY"), std::string(storage.loadAccountKeyPem()->view()));
         CPPUNIT_ASSERT_EQUAL(std::string("https://ca.test/acct/1"), *storage.loadAccountUrl());
         CPPUNIT_ASSERT_EQUAL(
             0600, fileMode(dir.path() + "/acme-v02.api.letsencrypt.org-directory/account.key.pem"));
@@ -143,7 +143,7 @@ public:
         storage.saveCertificate("rport.example.com", {p2.chainPem, p2.keyPem});
         const auto pair = storage.loadCertificate("rport.example.com");
         CPPUNIT_ASSERT_EQUAL(p2.chainPem, pair->chainPem);
-        CPPUNIT_ASSERT_EQUAL(p2.keyPem, pair->keyPem);
+        CPPUNIT_ASSERT_EQUAL(p2.keyPem, std::string(pair->keyPem.view()));
         CPPUNIT_ASSERT_EQUAL(p1.chainPem,
                              rport::test::readFile(folder + "/fullchain.previous.pem"));
         CPPUNIT_ASSERT_EQUAL(p1.keyPem, rport::test::readFile(folder + "/privkey.previous.pem"));
@@ -171,13 +171,15 @@ public:
         const CertificateStorage storage(dir.path(), kLetsEncrypt);
         storage.saveCertificate("rport.example.com", {p1.chainPem, p1.keyPem});
         storage.saveCertificate("rport.example.com", {p1.chainPem, p2.keyPem});  // "crashed"
-        CPPUNIT_ASSERT_EQUAL(p1.keyPem,
-                             storage.loadPreviousCertificate("rport.example.com")->keyPem);
+        CPPUNIT_ASSERT_EQUAL(
+            p1.keyPem,
+            std::string(storage.loadPreviousCertificate("rport.example.com")->keyPem.view()));
         storage.saveCertificate("rport.example.com", {p3.chainPem, p3.keyPem});
         const auto previous = storage.loadPreviousCertificate("rport.example.com");
         CPPUNIT_ASSERT_EQUAL(p1.chainPem, previous->chainPem);
-        CPPUNIT_ASSERT_EQUAL(p1.keyPem, previous->keyPem);
-        CPPUNIT_ASSERT_EQUAL(p3.keyPem, storage.loadCertificate("rport.example.com")->keyPem);
+        CPPUNIT_ASSERT_EQUAL(p1.keyPem, std::string(previous->keyPem.view()));
+        CPPUNIT_ASSERT_EQUAL(
+            p3.keyPem, std::string(storage.loadCertificate("rport.example.com")->keyPem.view()));
     }
 
     void restartSeesWhatWasStored() {

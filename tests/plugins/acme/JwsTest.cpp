@@ -29,7 +29,7 @@ const char* const kFixedKeyPem =
     "-----END PRIVATE KEY-----\n";
 
 // Verifies a raw r||s ES256 signature with the key in pem.
-bool verifiesEs256(const std::string& keyPem, const std::string& data, const std::string& raw) {
+bool verifiesEs256(std::string_view keyPem, const std::string& data, const std::string& raw) {
     if (raw.size() != 64) return false;
     BIO* bio = BIO_new_mem_buf(keyPem.data(), static_cast<int>(keyPem.size()));
     EVP_PKEY* key = PEM_read_bio_PrivateKey(bio, nullptr, nullptr, nullptr);
@@ -135,7 +135,7 @@ public:
         const AccountKey key = AccountKey::generate();
         const AccountKey again = AccountKey::fromPem(key.pem());
         CPPUNIT_ASSERT_EQUAL(key.jwk(), again.jwk());
-        CPPUNIT_ASSERT(key.pem().find("-----BEGIN PRIVATE KEY-----") == 0);
+        CPPUNIT_ASSERT(key.pem().view().find("-----BEGIN PRIVATE KEY-----") == 0);
         CPPUNIT_ASSERT(AccountKey::generate().jwk() != key.jwk());
     }
 

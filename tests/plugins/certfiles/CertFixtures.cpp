@@ -180,7 +180,7 @@ size_t certificateCount(const std::string& chainPem) {
     return n;
 }
 
-bool keyMatches(const std::string& chainPem, const std::string& keyPemText) {
+bool keyMatches(std::string_view chainPem, std::string_view keyPemText) {
     BIO* in = BIO_new_mem_buf(chainPem.data(), static_cast<int>(chainPem.size()));
     X509* cert = PEM_read_bio_X509(in, nullptr, nullptr, nullptr);
     BIO_free(in);

@@ -8,6 +8,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "TempDir.h"
@@ -54,7 +55,7 @@ std::string firstSerial(const std::string& chainPem);
 // Number of certificates in a PEM text.
 size_t certificateCount(const std::string& chainPem);
 // True when the key belongs to the first certificate.
-bool keyMatches(const std::string& chainPem, const std::string& keyPem);
+bool keyMatches(std::string_view chainPem, std::string_view keyPem);
 
 // Writes a file in place (open with truncation, write), with the given mode.
 void writeInPlace(const std::string& path, const std::string& text, int mode = 0600);
