@@ -1,14 +1,15 @@
 #include "app/RportdApp.h"
 
 #include <Poco/File.h>
-#include <Poco/Util/HelpFormatter.h>
-#include <Poco/Util/Option.h>
-#include <Poco/Util/OptionSet.h>
+#include <fcntl.h>
+#include <unistd.h>
 
 #include <rport/plugin.h>
 
 #include <ctime>
+#include <fstream>
 #include <iostream>
+#include <optional>
 
 #include "app/LoggingSetup.h"
 #include "app/PasswordHashing.h"
@@ -21,9 +22,6 @@
 #include "util/Version.h"
 
 namespace rportd::app {
-
-using Poco::Util::Option;
-using Poco::Util::OptionCallback;
 
 namespace {
 
@@ -45,81 +43,92 @@ config::Config loadConfig(const std::string& path, std::vector<std::string>& war
     return config::loadConfigText("", "(built-in defaults)", warnings);
 }
 
+// Detaches as daemons do: a child in a session of its own, with no terminal.
+// Before anything else runs, so no thread is lost to the fork.
+bool detach() {
+    const pid_t child = ::fork();
+    if (child < 0) return false;
+    if (child > 0) ::_exit(0);
+    ::setsid();
+    const int null = ::open("/dev/null", O_RDWR);
+    if (null >= 0) {
+        for (int fd = 0; fd <= 2; ++fd) ::dup2(null, fd);
+        if (null > 2) ::close(null);
+    }
+    return true;
+}
+
+// Removes the pid file when main returns.
+class PidFile {
+public:
+    explicit PidFile(std::string path) : _path(std::move(path)) {}
+    ~PidFile() {
+        if (_written) ::unlink(_path.c_str());
+    }
+    PidFile(const PidFile&) = delete;
+    PidFile& operator=(const PidFile&) = delete;
+    bool write() {
+        std::ofstream out(_path, std::ios::trunc);
+        out << ::getpid() << "\n";
+        _written = static_cast<bool>(out.flush());
+        return _written;
+    }
+
+private:
+    std::string _path;
+    bool _written = false;
+};
+
 }  // namespace
 
-void RportdApp::defineOptions(Poco::Util::OptionSet& options) {
-    ServerApplication::defineOptions(options);
-    options.addOption(Option("config", "c", "read the configuration from FILE (default: ./rportd.conf)")
-                          .argument("FILE")
-                          .repeatable(false)
-                          .callback(OptionCallback<RportdApp>(this, &RportdApp::handleConfig)));
-    options.addOption(Option("check-config", "", "validate the configuration and the selected plugins, then exit")
-                          .callback(OptionCallback<RportdApp>(this, &RportdApp::handleFlag)));
-    options.addOption(Option("list-plugins", "", "list the plugins found in the plugin directory, then exit")
-                          .callback(OptionCallback<RportdApp>(this, &RportdApp::handleFlag)));
-    options.addOption(Option("hash-password", "", "read a password from standard input, print its bcrypt hash, exit")
-                          .callback(OptionCallback<RportdApp>(this, &RportdApp::handleFlag)));
-    options.addOption(Option("create-tables", "",
-                             "create the database tables the configuration uses if they are missing, then exit")
-                          .callback(OptionCallback<RportdApp>(this, &RportdApp::handleFlag)));
-    options.addOption(Option("version", "v", "print the version and exit")
-                          .callback(OptionCallback<RportdApp>(this, &RportdApp::handleFlag)));
-    options.addOption(Option("help", "h", "print this help and exit")
-                          .callback(OptionCallback<RportdApp>(this, &RportdApp::handleFlag)));
-}
-
-void RportdApp::handleConfig(const std::string&, const std::string& value) { _configPath = value; }
-
-void RportdApp::handleFlag(const std::string& name, const std::string&) {
-    if (name == "check-config") _checkConfig = true;
-    if (name == "list-plugins") _listPlugins = true;
-    if (name == "hash-password") _hashPassword = true;
-    if (name == "create-tables") _createTables = true;
-    if (name == "version") _versionRequested = true;
-    if (name == "help") _helpRequested = true;
-    // The informational flags end option processing like --help does
-    // elsewhere, so "rportd --version --bogus" still prints the version.
-    if (name == "version" || name == "help") stopOptionsProcessing();
-}
-
-void RportdApp::printHelp() {
-    Poco::Util::HelpFormatter help(options());
-    help.setCommand("rportd");
-    help.setUsage(
-        "[-c FILE] [--check-config | --create-tables | --list-plugins | --hash-password | --version | --help]");
-    help.setHeader(
-        "rportd is the server of RPort: rport clients dial in with a client-auth id and password, "
-        "administrators manage them through the HTTP API. It runs in the foreground; SIGTERM stops it "
-        "gracefully, SIGHUP reloads what can be reloaded.");
-    help.setFooter("Configuration reference: docs/configuration.md. Plugins: docs/sdk.md.");
-    help.format(std::cout);
-}
-
-int RportdApp::main(const std::vector<std::string>&) {
-    if (_helpRequested) {
-        printHelp();
-        return EXIT_OK;
+int RportdApp::main(int argc, char** argv) {
+    CommandLine cmd;
+    try {
+        cmd = parseCommandLine(std::vector<std::string>(argv + (argc > 0 ? 1 : 0), argv + argc));
+    } catch (const CommandLineError& e) {
+        printFatal(std::string(e.what()) + ". See --help");
+        return kExitFailure;
     }
-    if (_versionRequested) {
+    if (cmd.daemon && !cmd.help && !cmd.version && !detach()) {
+        printFatal("--daemon: cannot fork");
+        return kExitFailure;
+    }
+    std::optional<PidFile> pidFile;
+    if (!cmd.pidFile.empty() && !cmd.help && !cmd.version) {
+        pidFile.emplace(cmd.pidFile);
+        if (!pidFile->write()) {
+            printFatal("--pidfile: cannot write " + cmd.pidFile);
+            return kExitFailure;
+        }
+    }
+    return RportdApp(std::move(cmd)).run();
+}
+
+int RportdApp::run() {
+    if (_cmd.help) {
+        std::cout << commandLineHelp();
+        return kExitOk;
+    }
+    if (_cmd.version) {
         std::cout << "rportd " << RPORTD_VERSION << " (plugin ABI " << RPORT_ABI_MAJOR << "." << RPORT_ABI_MINOR
                   << ")" << std::endl;
-        return EXIT_OK;
+        return kExitOk;
     }
-    if (_hashPassword) return hashPassword();
+    if (_cmd.hashPassword) return hashPassword();
     setupEarlyLogging();
 
     std::vector<std::string> warnings;
     config::Config cfg;
     try {
-        cfg = loadConfig(_configPath, warnings);
+        cfg = loadConfig(_cmd.configPath, warnings);
     } catch (const config::ConfigError& e) {
         // Listing plugins needs no valid config unless one was named.
-        if (_listPlugins && _configPath.empty()) return listPlugins(config::Config{});
+        if (_cmd.listPlugins && _cmd.configPath.empty()) return listPlugins(config::Config{});
         printFatal(std::string("Invalid config: ") + e.what() + ". See --help");
         return kExitFailure;
     }
 
-    if (_listPlugins) return listPlugins(cfg);
+    if (_cmd.listPlugins) return listPlugins(cfg);
 
     try {
         setupLogging(cfg.logging);
@@ -132,15 +141,15 @@ int RportdApp::main(const std::vector<std::string>&) {
 
     ServerRuntime runtime(std::move(cfg));
     try {
-        runtime.prepare(_createTables, _checkConfig ? ServerRuntime::Purpose::Check
+        runtime.prepare(_cmd.createTables, _cmd.checkConfig ? ServerRuntime::Purpose::Check
                                                       : ServerRuntime::Purpose::Serve);
-        if (_createTables) {
+        if (_cmd.createTables) {
             std::cout << "tables ready" << std::endl;
-            return EXIT_OK;
+            return kExitOk;
         }
-        if (_checkConfig) {
+        if (_cmd.checkConfig) {
             std::cout << "configuration OK" << std::endl;
-            return EXIT_OK;
+            return kExitOk;
         }
         runtime.start();
     } catch (const std::exception& e) {
@@ -157,7 +166,7 @@ int RportdApp::main(const std::vector<std::string>&) {
         log.information("stopping");
         runtime.stop();
         log.information("stopped");
-        return EXIT_OK;
+        return kExitOk;
     }
 }
 
@@ -175,7 +184,7 @@ int RportdApp::hashPassword() {
         return kExitFailure;
     }
     std::cout << *hash << std::endl;
-    return EXIT_OK;
+    return kExitOk;
 }
 
 int RportdApp::listPlugins(const config::Config& cfg) {
@@ -190,7 +199,7 @@ int RportdApp::listPlugins(const config::Config& cfg) {
         for (const auto& [kind, name] : p.backends) std::cout << "  " << kind << "/" << name << "\n";
     }
     for (const auto& f : registry.failures()) std::cout << "refused: " << f.file << ": " << f.reason << "\n";
-    return report.directoryMissing || report.directoryRefused ? kExitFailure : EXIT_OK;
+    return report.directoryMissing || report.directoryRefused ? kExitFailure : kExitOk;
 }
 
 }  // namespace rportd::app

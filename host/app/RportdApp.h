@@ -1,37 +1,29 @@
 #pragma once
-// The rportd executable: command line, config, logging, then the server
-// runtime until SIGTERM. Runs in the foreground unless --daemon is given.
-#include <Poco/Util/ServerApplication.h>
-
+// The rportd executable: config, logging, then the server runtime until
+// SIGTERM, as the command line asks.
 #include <string>
 
+#include "app/CommandLine.h"
 #include "config/Config.h"
 
 namespace rportd::app {
 
-class RportdApp : public Poco::Util::ServerApplication {
+class RportdApp {
 public:
     // Exit status for every start-up failure, as the original uses.
     static constexpr int kExitFailure = 1;
+    static constexpr int kExitOk = 0;
 
-protected:
-    void defineOptions(Poco::Util::OptionSet& options) override;
-    int main(const std::vector<std::string>& args) override;
+    // argv as main() receives it; the exit status.
+    static int main(int argc, char** argv);
 
 private:
-    void handleConfig(const std::string& name, const std::string& value);
-    void handleFlag(const std::string& name, const std::string& value);
-    void printHelp();
+    explicit RportdApp(CommandLine commandLine) : _cmd(std::move(commandLine)) {}
+    int run();
     int listPlugins(const config::Config& cfg);
     int hashPassword();
 
-    std::string _configPath;
-    bool _helpRequested = false;
-    bool _versionRequested = false;
-    bool _checkConfig = false;
-    bool _listPlugins = false;
-    bool _hashPassword = false;
-    bool _createTables = false;
+    CommandLine _cmd;
 };
 
 }  // namespace rportd::app

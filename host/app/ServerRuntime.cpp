@@ -104,7 +104,7 @@ void ServerRuntime::prepare(bool createTables, Purpose purpose) {
             report.failures.empty() ? "it does not exist" : report.failures.back().reason;
         throw std::runtime_error("plugin directory " + dir + " cannot be used: " + why);
     }
-    log.debug("plugins loaded from %s: %z accepted, %z refused", dir, report.loaded.size(),
+    log.debug("plugins examined in %s: %z accepted, %z refused", dir, report.loaded.size(),
               report.failures.size());
 
     const auto& plugins = _cfg.plugins;
@@ -138,14 +138,6 @@ void ServerRuntime::prepare(bool createTables, Purpose purpose) {
         _apiAuth.set(createAuth(RPORT_KIND_API_AUTH, *plugins.api_auth, createTables));
         _apiUsers = std::make_unique<PluginApiUsers>(_apiAuth, &_apiLoginCache);
     }
-    // Plugins no role uses, and the libraries they pulled in, leave memory.
-    std::set<std::pair<std::string, std::string>> selected;
-    if (auto c = _clientAuth.get()) selected.emplace(RPORT_KIND_CLIENT_AUTH, c->name());
-    if (auto a = _apiAuth.get()) selected.emplace(RPORT_KIND_API_AUTH, a->name());
-    if (_certSources)
-        for (const auto& c : _certSources->status())
-            selected.emplace(RPORT_KIND_CERT_PROVIDER, c.provider);
-    _registry->retainOnly(selected);
 
     if (plugins.client_auth && plugins.client_auth->plugin == "static")
         log.warning(

@@ -9,7 +9,7 @@ namespace rportd::plugin_host {
 
 namespace {
 
-std::shared_ptr<const BackendInfo> resolve(const PluginRegistry& registry, const std::string& kind,
+std::shared_ptr<const BackendInfo> resolve(PluginRegistry& registry, const std::string& kind,
                                            const std::string& name) {
     std::shared_ptr<const BackendInfo> info = registry.find(kind, name);
     if (info) return info;

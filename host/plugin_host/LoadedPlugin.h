@@ -8,6 +8,7 @@
 
 #include "plugin_host/BackendEntry.h"
 #include "plugin_host/DynamicLibrary.h"
+#include "plugin_host/PluginFileCheck.h"
 
 namespace rportd::plugin_host {
 
@@ -17,6 +18,10 @@ struct LoadedPlugin {
     std::string version;
     uint32_t abiMinor = 0;  // the SDK minor it was built with
     std::vector<BackendEntry> backends;
+    // The checked file the image was mapped from. Held open for as long as
+    // the image lives: the loader knows the image by /proc/self/fd/N, and a
+    // reused descriptor number would make that name mean another file.
+    OpenPluginFile source;
     DynamicLibrary library;  // last member: unmapped after everything else is gone
 };
 

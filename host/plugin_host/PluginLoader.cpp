@@ -1,7 +1,8 @@
 #include "plugin_host/PluginLoader.h"
 
+#include <unistd.h>
+
 #include <filesystem>
-#include <fstream>
 #include <rport/types.hpp>
 
 #include "plugin_host/DescriptorValidator.h"
@@ -12,11 +13,18 @@ namespace rportd::plugin_host {
 
 namespace {
 
-bool startsWithElfMagic(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
+bool startsWithElfMagic(const OpenPluginFile& file) {
     char magic[4] = {};
-    return in.read(magic, sizeof magic) && magic[0] == 0x7f && magic[1] == 'E' && magic[2] == 'L' &&
-           magic[3] == 'F';
+    return ::pread(file.descriptor(), magic, sizeof magic, 0) == sizeof magic && magic[0] == 0x7f &&
+           magic[1] == 'E' && magic[2] == 'L' && magic[3] == 'F';
+}
+
+// dlerror() names the descriptor path; the operator knows the file by its name.
+std::string inTermsOfFile(std::string text, const std::string& mapPath, const std::string& path) {
+    for (std::string::size_type at = text.find(mapPath); at != std::string::npos;
+         at = text.find(mapPath, at + path.size()))
+        text.replace(at, mapPath.size(), path);
+    return text;
 }
 
 // A plugin built for another major exports rport_plugin_entry_vN instead of
@@ -46,13 +54,15 @@ PluginLoadResult refused(std::string reason) {
 }  // namespace
 
 PluginLoadResult PluginLoader::load(const std::string& path) const {
-    if (std::string reason = refusePluginFile(path); !reason.empty()) return refused(reason);
+    OpenPluginFile file = OpenPluginFile::open(path);
+    if (!file.accepted()) return refused(file.refusal());
 
     std::string dlError;
-    DynamicLibrary library = DynamicLibrary::open(path, dlError);
+    DynamicLibrary library = DynamicLibrary::open(file.mapPath(), dlError);
     if (!library) {
-        const char* what = startsWithElfMagic(path) ? "cannot be loaded" : "not a shared object";
-        return refused(std::string(what) + " (" + dlError + ")");
+        const char* what = startsWithElfMagic(file) ? "cannot be loaded" : "not a shared object";
+        return refused(std::string(what) + " (" + inTermsOfFile(dlError, file.mapPath(), path) +
+                       ")");
     }
 
     auto entry = reinterpret_cast<rport_plugin_entry_v1_fn>(library.symbol(RPORT_ENTRY_SYMBOL));
@@ -88,6 +98,7 @@ PluginLoadResult PluginLoader::load(const std::string& path) const {
     plugin->version = std::move(verdict.descriptor.version);
     plugin->abiMinor = verdict.descriptor.abiMinor;
     plugin->backends = std::move(verdict.descriptor.backends);
+    plugin->source = std::move(file);
     plugin->library = std::move(library);
 
     PluginLoadResult result;

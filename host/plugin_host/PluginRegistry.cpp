@@ -9,6 +9,7 @@
 #include "plugin_host/HostServices.h"
 #include "plugin_host/PluginFileCheck.h"
 #include "plugin_host/PluginLoader.h"
+#include "plugin_host/PluginProbe.h"
 
 namespace fs = std::filesystem;
 
@@ -30,16 +31,30 @@ std::string canonical(const std::string& path) {
     return ec ? path : p.string();
 }
 
-std::string describeBackends(const LoadedPlugin& plugin) {
+std::string describeBackends(const std::vector<BackendEntry>& backends) {
     std::string text;
-    for (const BackendEntry& b : plugin.backends)
+    for (const BackendEntry& b : backends)
         text += (text.empty() ? "" : ", ") + b.kind + "/" + b.name;
     return text.empty() ? "no backends" : text;
 }
 
+std::string describePlugin(const std::string& name, const std::string& version, uint32_t abiMinor,
+                           const std::vector<BackendEntry>& backends) {
+    return name + " " + version + " (ABI " + std::to_string(RPORT_ABI_MAJOR) + "." +
+           std::to_string(abiMinor) + "), " + describeBackends(backends);
+}
+
+bool sameBackends(const std::vector<BackendEntry>& a, const std::vector<BackendEntry>& b) {
+    return std::equal(a.begin(), a.end(), b.begin(), b.end(),
+                      [](const BackendEntry& x, const BackendEntry& y) {
+                          return x.kind == y.kind && x.name == y.name && x.flags == y.flags;
+                      });
+}
+
 }  // namespace
 
-PluginRegistry::PluginRegistry(HostServices& services) : _services(services) {}
+PluginRegistry::PluginRegistry(HostServices& services, ProbeLimits limits)
+    : _services(services), _limits(limits) {}
 
 // Backend instances hold their own reference to the image, so dropping ours
 // unmaps only the plugins nobody uses any more.
@@ -79,28 +94,8 @@ LoadReport PluginRegistry::loadDirectory(const std::string& directory) {
     // Byte order, so the first of two plugins offering the same backend is
     // the same one on every start.
     std::sort(files.begin(), files.end());
-    for (const std::string& file : files) loadOne(file, report);
+    examine(files, report);
     return report;
-}
-
-size_t PluginRegistry::retainOnly(const std::set<std::pair<std::string, std::string>>& selected) {
-    std::lock_guard<std::mutex> lock(_mutex);
-    size_t released = 0;
-    for (auto it = _plugins.begin(); it != _plugins.end();) {
-        const LoadedPlugin& plugin = **it;
-        bool used = std::any_of(plugin.backends.begin(), plugin.backends.end(),
-                                [&](const BackendEntry& b) { return selected.count(Key(b.kind, b.name)) > 0; });
-        if (used) {
-            ++it;
-            continue;
-        }
-        for (const BackendEntry& b : plugin.backends) _backends.erase(Key(b.kind, b.name));
-        _loadedPaths.erase(canonical(plugin.file));
-        pluginsLogger().debug("plugin " + plugin.file + " released: no configured role uses it");
-        it = _plugins.erase(it);
-        ++released;
-    }
-    return released;
 }
 
 LoadReport PluginRegistry::loadFile(const std::string& path) {
@@ -112,67 +107,107 @@ LoadReport PluginRegistry::loadFile(const std::string& path) {
         refuseDirectory(report.directory, reason, report);
         return report;
     }
-    loadOne(path, report);
+    examine({path}, report);
     return report;
 }
 
-void PluginRegistry::loadOne(const std::string& path, LoadReport& report) {
-    const std::string canonicalPath = canonical(path);
-    if (_loadedPaths.count(canonicalPath)) {
-        pluginsLogger().debug("plugin " + path + " is already loaded");
+void PluginRegistry::examine(const std::vector<std::string>& files, LoadReport& report) {
+    std::vector<std::string> fresh;
+    for (const std::string& file : files) {
+        if (_examinedPaths.insert(canonical(file)).second)
+            fresh.push_back(file);
+        else
+            pluginsLogger().debug("plugin " + file + " is already known");
+    }
+    if (fresh.empty()) return;
+    for (ProbeVerdict& verdict : probePlugins(fresh, _services.table(), _limits))
+        accept(std::move(verdict), report);
+}
+
+void PluginRegistry::accept(ProbeVerdict verdict, LoadReport& report) {
+    if (!verdict.accepted()) {
+        recordFailure(verdict.file, verdict.refusal, report);
         return;
     }
-
-    PluginLoader loader(_services.table());
-    PluginLoadResult result = loader.load(path);
-    if (!result.plugin) {
-        recordFailure(path, result.refusal, report);
-        return;
-    }
-    const LoadedPlugin& plugin = *result.plugin;
-
     // First come, first served: the later of two plugins offering the same
     // kind and name is refused as a whole, so what is in force never depends
-    // on a half-loaded plugin.
-    for (const BackendEntry& b : plugin.backends) {
-        auto taken = _backends.find(Key(b.kind, b.name));
-        if (taken != _backends.end()) {
-            recordFailure(path,
+    // on a half-accepted plugin.
+    for (const BackendEntry& b : verdict.backends) {
+        auto taken = _offers.find(Key(b.kind, b.name));
+        if (taken != _offers.end()) {
+            recordFailure(verdict.file,
                           "backend " + b.kind + "/" + b.name + " already provided by " +
-                              taken->second->file(),
+                              taken->second->examined.file,
                           report);
             return;
         }
     }
-
-    for (const std::string& skipped : result.skipped) {
-        pluginsLogger().warning("plugin " + path + ": " + skipped);
-        report.warnings.push_back(path + ": " + skipped);
+    for (const std::string& skipped : verdict.skipped) {
+        pluginsLogger().warning("plugin " + verdict.file + ": " + skipped);
+        report.warnings.push_back(verdict.file + ": " + skipped);
     }
-    std::shared_ptr<const LoadedPlugin> shared = std::move(result.plugin);
-    for (const BackendEntry& b : shared->backends) {
+    pluginsLogger().information(
+        "plugin " + verdict.file + " accepted: " +
+        describePlugin(verdict.name, verdict.version, verdict.abiMinor, verdict.backends));
+    report.loaded.push_back(verdict.file);
+    auto known = std::make_shared<KnownPlugin>();
+    known->examined = std::move(verdict);
+    for (const BackendEntry& b : known->examined.backends)
+        _offers.emplace(Key(b.kind, b.name), known);
+    _plugins.push_back(std::move(known));
+}
+
+bool PluginRegistry::map(KnownPlugin& plugin) {
+    const ProbeVerdict& examined = plugin.examined;
+    PluginLoader loader(_services.table());
+    PluginLoadResult result = loader.load(examined.file);
+    std::string refusal = result.refusal;
+    if (result.plugin &&
+        (result.plugin->name != examined.name || result.plugin->version != examined.version ||
+         !sameBackends(result.plugin->backends, examined.backends)))
+        refusal = "changed since it was examined (now " +
+                  describePlugin(result.plugin->name, result.plugin->version,
+                                 result.plugin->abiMinor, result.plugin->backends) +
+                  ")";
+    if (!refusal.empty()) {
+        recordFailure(examined.file, refusal);
+        forget(plugin);
+        return false;
+    }
+    std::shared_ptr<const LoadedPlugin> image = std::move(result.plugin);
+    for (const BackendEntry& b : image->backends) {
         auto info = std::make_shared<BackendInfo>();
         info->kind = b.kind;
         info->name = b.name;
         info->flags = b.flags;
         info->vtable = b.vtable;
-        info->plugin = shared;
+        info->plugin = image;
         _backends.emplace(Key(b.kind, b.name), std::move(info));
     }
-    pluginsLogger().information("plugin " + path + " loaded: " + shared->name + " " +
-                                shared->version + " (ABI " + std::to_string(RPORT_ABI_MAJOR) + "." +
-                                std::to_string(shared->abiMinor) + "), " +
-                                describeBackends(*shared));
-    _plugins.push_back(shared);
-    _loadedPaths.insert(canonicalPath);
-    report.loaded.push_back(path);
+    pluginsLogger().information(
+        "plugin " + examined.file + " loaded: " +
+        describePlugin(image->name, image->version, image->abiMinor, image->backends));
+    plugin.image = std::move(image);
+    return true;
+}
+
+void PluginRegistry::forget(const KnownPlugin& plugin) {
+    for (auto it = _offers.begin(); it != _offers.end();)
+        it = it->second.get() == &plugin ? _offers.erase(it) : std::next(it);
+    _plugins.erase(std::remove_if(_plugins.begin(), _plugins.end(),
+                                  [&](const auto& p) { return p.get() == &plugin; }),
+                   _plugins.end());
+}
+
+void PluginRegistry::recordFailure(const std::string& file, const std::string& reason) {
+    pluginsLogger().error("plugin " + file + " refused: " + reason);
+    _failures.push_back({file, reason});
 }
 
 void PluginRegistry::recordFailure(const std::string& file, const std::string& reason,
                                    LoadReport& report) {
-    pluginsLogger().error("plugin " + file + " refused: " + reason);
+    recordFailure(file, reason);
     report.failures.push_back({file, reason});
-    _failures.push_back({file, reason});
 }
 
 void PluginRegistry::refuseDirectory(const std::string& directory, const std::string& reason,
@@ -184,16 +219,22 @@ void PluginRegistry::refuseDirectory(const std::string& directory, const std::st
 }
 
 std::shared_ptr<const BackendInfo> PluginRegistry::find(std::string_view kind,
-                                                        std::string_view name) const {
+                                                        std::string_view name) {
     std::lock_guard<std::mutex> lock(_mutex);
-    auto it = _backends.find(Key(std::string(kind), std::string(name)));
-    return it == _backends.end() ? nullptr : it->second;
+    const Key key{std::string(kind), std::string(name)};
+    if (auto mapped = _backends.find(key); mapped != _backends.end()) return mapped->second;
+    auto offered = _offers.find(key);
+    if (offered == _offers.end()) return nullptr;
+    std::shared_ptr<KnownPlugin> plugin = offered->second;  // forget() may drop the map's copy
+    if (!map(*plugin)) return nullptr;
+    auto mapped = _backends.find(key);
+    return mapped == _backends.end() ? nullptr : mapped->second;
 }
 
 std::vector<std::string> PluginRegistry::names(std::string_view kind) const {
     std::lock_guard<std::mutex> lock(_mutex);
     std::vector<std::string> out;
-    for (const auto& entry : _backends)
+    for (const auto& entry : _offers)
         if (entry.first.first == kind) out.push_back(entry.first.second);
     return out;  // already sorted: the map orders by kind, then name
 }
@@ -202,8 +243,9 @@ std::vector<PluginInfo> PluginRegistry::list() const {
     std::lock_guard<std::mutex> lock(_mutex);
     std::vector<PluginInfo> out;
     for (const auto& plugin : _plugins) {
-        PluginInfo info{plugin->name, plugin->version, plugin->file, plugin->abiMinor, {}};
-        for (const BackendEntry& b : plugin->backends) info.backends.emplace_back(b.kind, b.name);
+        const ProbeVerdict& p = plugin->examined;
+        PluginInfo info{p.name, p.version, p.file, p.abiMinor, {}};
+        for (const BackendEntry& b : p.backends) info.backends.emplace_back(b.kind, b.name);
         out.push_back(std::move(info));
     }
     return out;
