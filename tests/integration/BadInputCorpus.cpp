@@ -266,6 +266,8 @@ private:
             "Bearer " + token + "x",
             "Bearer " + token.substr(0, token.size() - 5),
             "Bearer " + unsigned_,
+            "Bearer " + _callers.expiredToken,
+            "Bearer " + _callers.revokedToken,
             "Bearer " + std::string(6000, 'A'),
             "Bearer %00",
             "Bearer ' OR 1=1 --",

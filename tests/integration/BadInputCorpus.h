@@ -32,6 +32,8 @@ struct Callers {
     std::string adminPassword;   // user "admin", group Administrators
     std::string viewerPassword;  // user "viewer", group Users
     std::string adminToken;      // a bearer token of admin from /login
+    std::string expiredToken;    // one of admin that has expired
+    std::string revokedToken;    // one of admin ended by /logout
     std::string existingClientAuthId;
 };
 
