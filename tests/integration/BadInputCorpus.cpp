@@ -81,6 +81,12 @@ std::string instantiate(const std::string& pattern, const std::string& segment) 
     return pattern.substr(0, open) + segment + pattern.substr(close + 1);
 }
 
+std::string repeated(const std::string& text, int times) {
+    std::string out;
+    for (int i = 0; i < times; ++i) out += text;
+    return out;
+}
+
 std::string pathOnly(const std::string& target) { return target.substr(0, target.find('?')); }
 
 bool hasVariable(const std::string& pattern) { return pattern.find('{') != std::string::npos; }
@@ -112,6 +118,7 @@ public:
     std::vector<BadRequest> run() {
         methodMatrix();
         badAuthorization();
+        badForwardedFor();
         badListQueries();
         badClientAuthBodies();
         badLoginBodies();
@@ -322,6 +329,51 @@ private:
                     {400});
     }
 
+    // X-Forwarded-For that is no list of addresses, from a trusted proxy
+    // (the test's config trusts 127.0.0.1): the address it yields goes into
+    // the throttle's tables and the failed-login log lines.
+    void badForwardedFor() {
+        std::string longList;
+        for (int i = 0; i < 1000; ++i) longList += "10.0." + std::to_string(i % 256) + ".1,";
+        const Lines values{
+            "",
+            "garbage",
+            "999.1.1.1",
+            "1.2.3.4:80",
+            "[::1]",
+            "fe80::1%eth0",
+            "fe80::1%25eth0",
+            "::ffff:1.2.3.4",
+            "1.2.3.4 , \xff\xfe",
+            "\xff\xfe, 1.2.3.4",
+            ",,,,",
+            "for=1.2.3.4",
+            "' OR '1'='1",
+            "*",
+            "%",
+            "_",
+            "1.2.3.4%0A5.6.7.8",
+            "unknown, 1.2.3.4",
+            longList,
+        };
+        const Lines callers{"", "Authorization: " + basicAuthorization("admin", "wrong")};
+        for (const auto& value : values)
+            for (const char* path : {"/api/v1/status", "/api/v1/clients-auth", "/api/v1/me"})
+                for (const auto& caller : callers) {
+                    Lines headers{"X-Forwarded-For: " + value, "Connection: close"};
+                    if (!caller.empty()) headers.push_back(caller);
+                    add("bad-forwarded-for", request("GET", path, headers), {401});
+                }
+        // Several fields, and one from before a failed login at /login.
+        for (const auto& value : values)
+            add("bad-forwarded-for",
+                request(
+                    "GET", "/api/v1/login",
+                    {"X-Forwarded-For: 1.2.3.4", "X-Forwarded-For: " + value,
+                     "Authorization: " + basicAuthorization("nobody", "x"), "Connection: close"}),
+                {401});
+    }
+
     void badListQueries() {
         const Lines badForBoth{
             "filter[password]=x",
@@ -337,6 +389,9 @@ private:
             "filter[id_or_1]=1",
             "filter[DROP]=%27%3B--",
             "filter[id|_]=x",
+            "filter[" + std::string(7000, 'a') + "]=x",
+            "filter[" + repeated("a|", 3500) + "]=x",
+            "sort=" + std::string(7000, 's'),
             "sort=password",
             "sort=-secret",
             "sort=id%3BDROP",

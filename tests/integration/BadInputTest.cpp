@@ -381,9 +381,11 @@ public:
     }
 
     void everyRouteIsCoveredAndEveryAnswerIsAJsonClientError() {
-        // The throttle off: every failed login must be a plain 401 here.
-        const std::string config =
-            writeConfig("user_login_wait = 0\nmax_failed_login = 0\nban_time = 0\n");
+        // The throttle off: every failed login must be a plain 401 here. The
+        // local peer is a trusted proxy, so X-Forwarded-For is read.
+        const std::string config = writeConfig(
+            "user_login_wait = 0\nmax_failed_login = 0\nban_time = 0\n"
+            "trusted_proxies = [\"127.0.0.1\"]\n");
         RportdProcess rportd({"-c", config}, dir.path());
         const uint16_t port = rportd.waitForApiPort();
 
