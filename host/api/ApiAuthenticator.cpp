@@ -220,15 +220,20 @@ void ApiAuthenticator::revoke(const http::HttpRequest& request, const std::strin
     std::optional<std::string_view> token = header ? bearerToken(*header) : std::nullopt;
     if (!token || token->empty())
         throw ApiError(400, kCodeInvalidRequest, "authorization Bearer token required");
-    auth::TokenSigner::Reading reading = _signer.read(*token, unixNanos() / 1000000000);
+    const int64_t now = unixNanos();
+    auth::TokenSigner::Reading reading = _signer.read(*token, now / 1000000000);
     if (reading.verdict == auth::TokenSigner::Verdict::Malformed ||
         reading.verdict == auth::TokenSigner::Verdict::Forged) {
         if (reading.verdict == auth::TokenSigner::Verdict::Forged)
             _throttle.recordFailure(reading.claims.username, address, net::monotonicMillis());
         throw ApiError(400, kCodeInvalidToken, "token is invalid: " + reading.reason);
     }
-    if (reading.verdict == auth::TokenSigner::Verdict::Expired ||
-        !_sessions.remove(reading.claims.sessionId))
+    // The session usually expires long before the token's own exp (set to
+    // the longest lifetime a login may ask for): an expired session that has
+    // not been swept yet ended its login as surely as a logout did.
+    std::optional<auth::ApiSessions::Session> session = _sessions.find(reading.claims.sessionId);
+    if (reading.verdict == auth::TokenSigner::Verdict::Expired || !session ||
+        session->expiresAt <= now || !_sessions.remove(reading.claims.sessionId))
         throw ApiError(400, kCodeInvalidToken, "token is invalid or expired");
 }
 

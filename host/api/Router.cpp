@@ -97,4 +97,11 @@ std::vector<std::string> Router::methods() const {
     return all;
 }
 
+std::vector<std::string> Router::signatures() const {
+    std::vector<std::string> all;
+    all.reserve(_routes.size());
+    for (const auto& c : _routes) all.push_back(c.route.method + " " + c.route.pattern);
+    return all;
+}
+
 }  // namespace rportd::api

@@ -52,6 +52,10 @@ public:
     // Every method some route answers, as for 405 (what "OPTIONS *" lists).
     std::vector<std::string> methods() const;
 
+    // Every route as "METHOD /pattern", in registration order: logged at
+    // start, so that tests can check they cover every route there is.
+    std::vector<std::string> signatures() const;
+
 private:
     struct Compiled {
         Route route;

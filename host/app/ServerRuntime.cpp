@@ -330,6 +330,9 @@ void ServerRuntime::start() {
     api::addLoginRoutes(_router, *_apiAuthenticator,
                         static_cast<size_t>(_cfg.api.max_request_bytes));
     _dispatcher = std::make_unique<api::RequestDispatcher>(_router, *_apiAuthenticator);
+    Poco::Logger& apiLog = Poco::Logger::get("api-listener");
+    if (apiLog.debug())
+        for (const auto& route : _router.signatures()) apiLog.debug("API route " + route);
     // JSON answers are never to be sniffed as something else or framed; over
     // HTTPS, browsers are told to keep using HTTPS (the UI runs there).
     std::vector<std::pair<std::string, std::string>> securityHeaders{

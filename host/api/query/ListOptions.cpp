@@ -8,7 +8,7 @@
 #include <cerrno>
 #include <climits>
 #include <cstdlib>
-#include <regex>
+#include <optional>
 
 #include "api/ApiError.h"
 
@@ -34,6 +34,62 @@ std::vector<std::string> splitTrimmed(std::string_view s) {
         start = comma + 1;
     }
     return out;
+}
+
+// The original's key patterns, ^filter\[([\w|*]+)\](\[(\w+)\])? and
+// ^fields\[(\w+)\], matched by hand: std::regex backtracks with memory in
+// proportion to the name (about 2.7 MB for a name of 7,000 characters, which
+// each worker thread's allocator then keeps). \w is Go's: ASCII letters,
+// digits and '_'.
+bool isWordChar(char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+}
+
+// Where the run of characters accepted from `from` on ends.
+template <typename Accept>
+size_t runEnd(std::string_view text, size_t from, Accept accept) {
+    while (from < text.size() && accept(text[from])) ++from;
+    return from;
+}
+
+// "<prefix>[<name>]" at the start of text with a non-empty name of accepted
+// characters: the name and the length of the match.
+template <typename Accept>
+std::optional<std::pair<std::string_view, size_t>> bracketed(std::string_view text,
+                                                             std::string_view prefix,
+                                                             Accept accept) {
+    if (text.substr(0, prefix.size()) != prefix || text.size() <= prefix.size() ||
+        text[prefix.size()] != '[')
+        return std::nullopt;
+    const size_t begin = prefix.size() + 1;
+    const size_t end = runEnd(text, begin, accept);
+    if (end == begin || end >= text.size() || text[end] != ']') return std::nullopt;
+    return std::make_pair(text.substr(begin, end - begin), end + 1);
+}
+
+struct FilterKey {
+    std::string_view key;  // the whole match
+    std::string_view columns;
+    std::string_view op;
+};
+
+std::optional<FilterKey> matchFilterKey(std::string_view name) {
+    auto columns =
+        bracketed(name, "filter", [](char c) { return isWordChar(c) || c == '|' || c == '*'; });
+    if (!columns) return std::nullopt;
+    FilterKey key{name.substr(0, columns->second), columns->first, {}};
+    // The operator is optional: "[op" without its ']' is no operator.
+    if (auto op = bracketed(name.substr(columns->second), "", isWordChar)) {
+        key.op = op->first;
+        key.key = name.substr(0, columns->second + op->second);
+    }
+    return key;
+}
+
+std::optional<std::string_view> matchFieldsKey(std::string_view name) {
+    auto resource = bracketed(name, "fields", isWordChar);
+    if (!resource) return std::nullopt;
+    return resource->first;
 }
 
 // Adds one occurrence of a filter's value: "a,b", "or(a,b)" or "and(a,b)".
@@ -104,8 +160,6 @@ std::optional<std::string> queryParameter(std::string_view query, std::string_vi
 }
 
 ListOptions parseListOptions(std::string_view query) {
-    static const std::regex filterKey(R"(^filter\[([\w|*]+)\](\[(\w+)\])?)");
-    static const std::regex fieldsKey(R"(^fields\[(\w+)\])");
     ListOptions options;
     size_t start = 0;
     while (start <= query.size()) {
@@ -119,15 +173,14 @@ ListOptions parseListOptions(std::string_view query) {
         std::string value =
             eq == std::string_view::npos ? "" : decodeQueryComponent(part.substr(eq + 1));
 
-        std::smatch m;
-        if (std::regex_search(name, m, filterKey)) {
-            std::string key = m[0].str();
+        if (auto filterKey = matchFilterKey(name)) {
+            const std::string key(filterKey->key);
             auto it = std::find_if(options.filters.begin(), options.filters.end(),
                                    [&](const FilterOption& f) { return f.key == key; });
             if (it == options.filters.end()) {
                 FilterOption f;
                 f.key = key;
-                std::string cols = m[1].str();
+                const std::string cols(filterKey->columns);
                 size_t b = 0;
                 while (true) {
                     size_t bar = cols.find('|', b);
@@ -136,7 +189,7 @@ ListOptions parseListOptions(std::string_view query) {
                     if (bar == std::string::npos) break;
                     b = bar + 1;
                 }
-                f.op = m[3].str();
+                f.op = std::string(filterKey->op);
                 options.filters.push_back(std::move(f));
                 it = std::prev(options.filters.end());
             }
@@ -152,10 +205,10 @@ ListOptions parseListOptions(std::string_view query) {
                 s.substr(s.find_first_not_of('-') == std::string::npos ? s.size()
                                                                        : s.find_first_not_of('-'));
             options.sorts.push_back(std::move(sort));
-        } else if (std::regex_search(name, m, fieldsKey)) {
+        } else if (auto fieldsKey = matchFieldsKey(name)) {
             // Go's getOrValues: the whole value trimmed, split at ',', the
             // items left as they are.
-            std::string resource = m[1].str();
+            const std::string resource(*fieldsKey);
             auto it = std::find_if(options.fields.begin(), options.fields.end(),
                                    [&](const FieldsOption& f) { return f.resource == resource; });
             if (it == options.fields.end()) {

@@ -34,6 +34,8 @@ class ListOptionsTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(firstPagingValueWins);
     CPPUNIT_TEST(anEmptyLimitIsNoLimitButAnEmptyOffsetIsRefused);
     CPPUNIT_TEST(sortsAndFieldsAreReadAsGoDoes);
+    CPPUNIT_TEST(filterAndFieldsKeysFollowTheOriginalsPatterns);
+    CPPUNIT_TEST(longKeysAreReadWhole);
     CPPUNIT_TEST_SUITE_END();
 
     const ListRules rules{{"id"}, {}, 50, 500, {}};
@@ -176,6 +178,48 @@ public:
                              problems[0].title);
         CPPUNIT_ASSERT_EQUAL(std::string("unsupported resource in fields: \"x\""),
                              problems[1].title);
+    }
+
+    // ^filter\[([\w|*]+)\](\[(\w+)\])? and ^fields\[(\w+)\], as in the original.
+    void filterAndFieldsKeysFollowTheOriginalsPatterns() {
+        ListOptions o = parseListOptions(
+            "filter[a|*|b_2]=1&filter[id][gt]=2&filter[os][gt=3&filter[name][]=4"
+            "&filter[hostname]trailing=5&filter[]=6&filter[a-b]=7&filter[%C3%A9]=8"
+            "&xfilter[id]=9&FILTER[id]=10&filter[version][a-b]=11&filter=12");
+        std::vector<std::string> keys;
+        for (const auto& f : o.filters) keys.push_back(f.key + " op=" + f.op);
+        CPPUNIT_ASSERT_EQUAL(
+            (std::vector<std::string>{"filter[a|*|b_2] op=", "filter[id][gt] op=gt",
+                                      "filter[os] op=", "filter[name] op=", "filter[hostname] op=",
+                                      "filter[version] op="}),
+            keys);
+        CPPUNIT_ASSERT_EQUAL((std::vector<std::string>{"a", "*", "b_2"}), o.filters[0].columns);
+
+        ListOptions f = parseListOptions(
+            "fields[clients]=id&fields[cli-ents]=id&fields[]=id&fields[x]y=os&fields=a");
+        std::vector<std::string> resources;
+        for (const auto& r : f.fields) resources.push_back(r.resource);
+        CPPUNIT_ASSERT_EQUAL((std::vector<std::string>{"clients", "x"}), resources);
+    }
+
+    // The longest names a request target can carry. These once went through
+    // std::regex, which held megabytes per request for them (found by the
+    // bad-input suite, tests/integration/BadInputTest.cpp, which bounds the
+    // memory).
+    void longKeysAreReadWhole() {
+        const std::string column(7000, 'a');
+        ListOptions o = parseListOptions("filter[" + column + "][eq]=x&fields[" + column + "]=id");
+        CPPUNIT_ASSERT_EQUAL(size_t(1), o.filters.size());
+        CPPUNIT_ASSERT_EQUAL(std::vector<std::string>{column}, o.filters[0].columns);
+        CPPUNIT_ASSERT_EQUAL(std::string("eq"), o.filters[0].op);
+        CPPUNIT_ASSERT_EQUAL(size_t(1), o.fields.size());
+        CPPUNIT_ASSERT_EQUAL(column, o.fields[0].resource);
+        std::string bars;
+        for (int i = 0; i < 3500; ++i) bars += "a|";
+        ListOptions many = parseListOptions("filter[" + bars + "]=x");
+        CPPUNIT_ASSERT_EQUAL(size_t(1), many.filters.size());
+        CPPUNIT_ASSERT_EQUAL(size_t(3501), many.filters[0].columns.size());  // the last one empty
+        CPPUNIT_ASSERT_EQUAL(std::string(), many.filters[0].columns.back());
     }
 };
 

@@ -17,6 +17,7 @@ class RouterTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(splitsTheRawPathBeforeDecodingSegments);
     CPPUNIT_TEST(refusesBrokenPercentEscapes);
     CPPUNIT_TEST(listsEveryMethod);
+    CPPUNIT_TEST(listsEveryRouteInRegistrationOrder);
     CPPUNIT_TEST_SUITE_END();
 
     Router router;
@@ -133,6 +134,17 @@ public:
         CPPUNIT_ASSERT_EQUAL(std::string("HEAD"), all[1]);
         CPPUNIT_ASSERT_EQUAL(std::string("POST"), all[2]);
         CPPUNIT_ASSERT_EQUAL(std::string("DELETE"), all[3]);
+    }
+
+    void listsEveryRouteInRegistrationOrder() {
+        // HEAD is answered by GET routes but is no route of its own.
+        const std::vector<std::string> expected{"GET /api/v1/status",
+                                                "GET /api/v1/clients-auth",
+                                                "POST /api/v1/clients-auth",
+                                                "GET /api/v1/clients-auth/{client_auth_id}",
+                                                "DELETE /api/v1/clients-auth/{client_auth_id}"};
+        CPPUNIT_ASSERT(expected == router.signatures());
+        CPPUNIT_ASSERT(Router().signatures().empty());
     }
 };
 
