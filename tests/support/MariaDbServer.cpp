@@ -165,7 +165,12 @@ MariaDbServer::~MariaDbServer() {
 std::string MariaDbServer::hostPort() const { return "127.0.0.1:" + std::to_string(_port); }
 
 void MariaDbServer::install() {
+    // A temporary directory of its own: in the shared /tmp, two instances
+    // starting at once (ctest -j) have been seen to lose each other's
+    // "#sql-temptable-*" files, and the bootstrap then aborts.
+    ::mkdir(_dir.file("tmp").c_str(), 0700);
     std::vector<std::string> args{"mariadb-install-db", "--no-defaults", "--datadir=" + _dataDir,
+                                  "--tmpdir=" + _dir.file("tmp"),
                                   // root (or the user running the tests) logs in through
                                   // the socket by OS identity: no password to manage.
                                   "--auth-root-authentication-method=socket", "--skip-test-db",
@@ -182,7 +187,7 @@ void MariaDbServer::install() {
 
 void MariaDbServer::start() {
     std::vector<std::string> args{kServerBinary, "--no-defaults", "--datadir=" + _dataDir,
-                                  "--bind-address=127.0.0.1", "--port=" + std::to_string(_port),
+                                  "--tmpdir=" + _dir.file("tmp"), "--bind-address=127.0.0.1", "--port=" + std::to_string(_port),
                                   "--socket=" + _socket, "--pid-file=" + _dir.file("mariadbd.pid"),
                                   "--log-error=" + _dir.file("error.log"), "--skip-name-resolve",
                                   kLogFileSize, kBufferPoolSize,
