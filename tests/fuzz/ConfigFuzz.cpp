@@ -32,7 +32,8 @@ int rportFuzzConfig(const uint8_t* data, size_t size) {
     try {
         loadConfigText(text, "fuzz.conf", warnings);
     } catch (const ConfigError& e) {
-        if (std::string(e.what()).find('\n') != std::string::npos) failWith("error of two lines", e.what());
+        if (std::string(e.what()).find('\n') != std::string::npos)
+            failWith("error of two lines", e.what());
     }
     for (const std::string& warning : warnings)
         if (warning.find('\n') != std::string::npos || warning.rfind("fuzz.conf", 0) != 0)

@@ -50,7 +50,8 @@ void compareMembers(const std::string& body, const Poco::JSON::Object& object) {
         if (!object.has(name)) abort();
         if (util::json::kindOf(value) == util::json::Kind::String) {
             Poco::Dynamic::Var theirs = object.get(name);
-            if (!theirs.isString() || theirs.extract<std::string>() != util::json::decodeString(value))
+            if (!theirs.isString() ||
+                theirs.extract<std::string>() != util::json::decodeString(value))
                 abort();
         }
     }
@@ -60,8 +61,11 @@ void compareMembers(const std::string& body, const Poco::JSON::Object& object) {
 
 int rportFuzzJsonBody(const uint8_t* data, size_t size) {
     if (size < 1) return 0;
-    static const char* const kTypes[] = {nullptr, "application/json", "application/json; charset=utf-8",
-                                         "application/x-www-form-urlencoded", "multipart/form-data; b=x",
+    static const char* const kTypes[] = {nullptr,
+                                         "application/json",
+                                         "application/json; charset=utf-8",
+                                         "application/x-www-form-urlencoded",
+                                         "multipart/form-data; b=x",
                                          "text/plain"};
     http::HttpRequest request;
     if (const char* type = kTypes[data[0] % 6]) request.headers.emplace_back("Content-Type", type);

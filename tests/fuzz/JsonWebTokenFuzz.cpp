@@ -40,7 +40,8 @@ std::string signedToken(std::string_view header, std::string_view payload) {
 
 bool sameClaims(const TokenClaims& a, const TokenClaims& b) {
     if (a.username != b.username || a.sessionId != b.sessionId || a.jti != b.jti ||
-        a.issuedAt != b.issuedAt || a.expiresAt != b.expiresAt || a.scopes.size() != b.scopes.size())
+        a.issuedAt != b.issuedAt || a.expiresAt != b.expiresAt ||
+        a.scopes.size() != b.scopes.size())
         return false;
     for (size_t i = 0; i < a.scopes.size(); ++i)
         if (a.scopes[i].uri != b.scopes[i].uri || a.scopes[i].method != b.scopes[i].method ||
@@ -81,9 +82,10 @@ int rportFuzzJsonWebToken(const uint8_t* data, size_t size) {
             // The writer replaces bytes that are not UTF-8 (only a token
             // signed by someone else can carry them): from then on the
             // claims are stable.
-            if (utf8Claims(reading.claims) ? !sameClaims(again.claims, reading.claims)
-                                           : !sameClaims(signer.read(signer.sign(again.claims), kNow).claims,
-                                                         again.claims))
+            if (utf8Claims(reading.claims)
+                    ? !sameClaims(again.claims, reading.claims)
+                    : !sameClaims(signer.read(signer.sign(again.claims), kNow).claims,
+                                  again.claims))
                 abort();
             break;
         }

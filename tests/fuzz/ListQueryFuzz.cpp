@@ -70,7 +70,8 @@ int rportFuzzListQuery(const uint8_t* data, size_t size) {
     idConditions(options);
 
     ColumnTexts columnTexts = [&](const std::string& column) -> std::vector<std::string> {
-        if (column == "id") return texts.empty() ? std::vector<std::string>{} : std::vector{texts[0]};
+        if (column == "id")
+            return texts.empty() ? std::vector<std::string>{} : std::vector{texts[0]};
         if (column == "name")
             return texts.size() < 2 ? std::vector<std::string>{} : std::vector{texts[1]};
         return texts.size() < 3 ? std::vector<std::string>{}
