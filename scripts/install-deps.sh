@@ -9,6 +9,8 @@ packages=(
   # tests/abi builds a plugin with clang++ and libc++ to show a plugin may use
   # another compiler and C++ library; without these that test fails in CI.
   clang libc++-dev libc++abi-dev
+  # libFuzzer and clang's sanitizer runtimes, for the fuzz targets (tests/fuzz).
+  libclang-rt-dev
   mariadb-server pebble certbot wrk nginx testssl.sh openssh-client fail2ban
 )
 # Node.js runs the real protocol peers of the tests (tests/peers/node). A

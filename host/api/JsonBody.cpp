@@ -108,8 +108,9 @@ Poco::JSON::Object::Ptr readJsonObject(ApiContext& ctx, size_t limit) {
 
 void rejectUnknownFields(const Poco::JSON::Object& body,
                          std::initializer_list<const char*> allowed) {
-    for (const auto& [name, value] : body) {
-        (void)value;
+    for (const auto& member : body) {
+        // Not a structured binding: C++17 lets no lambda capture one (clang refuses).
+        const std::string& name = member.first;
         bool known =
             std::any_of(allowed.begin(), allowed.end(), [&](const char* a) { return name == a; });
         if (!known) throw invalidJson("json: unknown field \"" + name + "\"");

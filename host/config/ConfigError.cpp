@@ -1,17 +1,12 @@
 #include "config/ConfigError.h"
 
 namespace rportd::config {
-namespace {
-
-// what() must stay on one line even when a parser description spans several.
 std::string singleLine(std::string text) {
     for (char& c : text) {
         if (c == '\n' || c == '\r') c = ' ';
     }
     return text;
 }
-
-}  // namespace
 
 std::string positionPrefix(const SourcePosition& where) {
     if (where.line <= 0) return {};

@@ -27,6 +27,12 @@ private:
     SourcePosition _where;
 };
 
+// The text with its line breaks made spaces. Messages and warnings stay one
+// line each even when they quote a parser description that spans several or
+// a key whose quoted name has a line break in it ("a\nb" = 1), which would
+// otherwise start a line of its own in the log.
+std::string singleLine(std::string text);
+
 // "file:line: " or "file:line:column: ", or "" when the line is unknown.
 std::string positionPrefix(const SourcePosition& where);
 

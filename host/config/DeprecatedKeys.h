@@ -25,7 +25,12 @@ public:
 private:
     template <class T>
     struct Seen {
-        T value{};
+        // A constructor rather than "T value{};": clang cannot tell that a
+        // nested class with member initializers is default-constructible
+        // while the enclosing class is still being defined, and then refuses
+        // std::optional<Seen>::emplace().
+        Seen() : value() {}
+        T value;
         KeyLabel label;
     };
     std::optional<Seen<bool>> _cleanupLostClients;

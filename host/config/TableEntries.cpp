@@ -47,7 +47,7 @@ std::vector<TableEntry> tableEntries(const toml::table& table, const std::string
 
 std::string warningAt(const SourcePosition& where, const std::string& subject,
                       const std::string& text) {
-    return positionPrefix(where) + subject + ": " + text;
+    return singleLine(positionPrefix(where) + subject + ": " + text);
 }
 
 }  // namespace rportd::config

@@ -47,6 +47,13 @@ class CorpusReplayTest : public CppUnit::TestFixture {
     CPPUNIT_TEST_SUITE(CorpusReplayTest);
     CPPUNIT_TEST(serverConnectionCorpus);
     CPPUNIT_TEST(frameDecoderCorpus);
+    CPPUNIT_TEST(requestParserCorpus);
+    CPPUNIT_TEST(configCorpus);
+    CPPUNIT_TEST(listQueryCorpus);
+    CPPUNIT_TEST(jsonBodyCorpus);
+    CPPUNIT_TEST(credentialFileCorpus);
+    CPPUNIT_TEST(apiUserFileCorpus);
+    CPPUNIT_TEST(jsonWebTokenCorpus);
     CPPUNIT_TEST_SUITE_END();
 
 public:
@@ -54,6 +61,15 @@ public:
         CPPUNIT_ASSERT(replay("ssh", rportFuzzServerConnection) >= 15);
     }
     void frameDecoderCorpus() { CPPUNIT_ASSERT(replay("ws", rportFuzzFrameDecoder) >= 10); }
+    void requestParserCorpus() { CPPUNIT_ASSERT(replay("http", rportFuzzRequestParser) >= 10); }
+    void configCorpus() { CPPUNIT_ASSERT(replay("config", rportFuzzConfig) >= 8); }
+    void listQueryCorpus() { CPPUNIT_ASSERT(replay("query", rportFuzzListQuery) >= 8); }
+    void jsonBodyCorpus() { CPPUNIT_ASSERT(replay("json_body", rportFuzzJsonBody) >= 8); }
+    void credentialFileCorpus() {
+        CPPUNIT_ASSERT(replay("credentials", rportFuzzCredentialFile) >= 6);
+    }
+    void apiUserFileCorpus() { CPPUNIT_ASSERT(replay("users", rportFuzzApiUserFile) >= 6); }
+    void jsonWebTokenCorpus() { CPPUNIT_ASSERT(replay("jwt", rportFuzzJsonWebToken) >= 6); }
 };
 
 CPPUNIT_TEST_SUITE_REGISTRATION(CorpusReplayTest);

@@ -54,8 +54,10 @@ bool FreeWatch::freedWiped() const noexcept { return tWatched.freed && tWatched.
 }  // namespace rport::test
 
 // The replacements: malloc-backed like the defaults, plus the instruments.
-// operator new[] and the nothrow forms of libstdc++ call operator new, and
-// its operator delete[] calls operator delete.
+// The array, sized and nothrow forms below forward to these two, as
+// libstdc++'s own do; they are replaced too because a sanitizer runtime
+// (RPORTD_SANITIZE) brings its own forms that would not forward, and blocks
+// they handle would escape the instruments.
 void* operator new(std::size_t size) {
     if (size >= rport::test::tFailFrom) {
         ++rport::test::tRefused;
@@ -78,3 +80,25 @@ void operator delete(void* block, std::size_t) noexcept {
     rport::test::noteFree(block);
     std::free(block);
 }
+
+void* operator new[](std::size_t size) { return ::operator new(size); }
+
+void* operator new(std::size_t size, const std::nothrow_t&) noexcept {
+    try {
+        return ::operator new(size);
+    } catch (const std::bad_alloc&) {
+        return nullptr;
+    }
+}
+
+void* operator new[](std::size_t size, const std::nothrow_t&) noexcept {
+    return ::operator new(size, std::nothrow);
+}
+
+void operator delete[](void* block) noexcept { ::operator delete(block); }
+
+void operator delete[](void* block, std::size_t) noexcept { ::operator delete(block); }
+
+void operator delete(void* block, const std::nothrow_t&) noexcept { ::operator delete(block); }
+
+void operator delete[](void* block, const std::nothrow_t&) noexcept { ::operator delete(block); }

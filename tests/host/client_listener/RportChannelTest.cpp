@@ -20,6 +20,7 @@
 #include <thread>
 
 #include "OriginalRport.h"
+#include "Sanitizers.h"
 #include "TempDir.h"
 #include "app/ServerRuntime.h"
 #include "client_listener/ClientSession.h"
@@ -313,7 +314,10 @@ public:
             static_cast<unsigned long long>(kTotalBytes >> 20), seconds,
             double(kTotalBytes >> 20) / seconds, cpu, cpu / (2.0 * double(kTotalBytes) / 1e9),
             growthKiB, static_cast<unsigned long long>(pipe->maxQueued.load() >> 10));
-        CPPUNIT_ASSERT_MESSAGE(std::to_string(growthKiB) + " KiB", growthKiB < 24 * 1024);
+        // Not under a sanitizer: ASan's quarantine keeps the freed buffers
+        // of 200 MB of traffic resident (tests/support/Sanitizers.h).
+        if (!kUnderSanitizer)
+            CPPUNIT_ASSERT_MESSAGE(std::to_string(growthKiB) + " KiB", growthKiB < 24 * 1024);
         CPPUNIT_ASSERT(pipe->maxQueued < 8u * 1024 * 1024);
 
         // The handler must outlive its channel and its last tick.

@@ -86,13 +86,16 @@ public:
         LoopRig rig;
         std::vector<std::string> fired;
         std::atomic<bool> done{false};
+        // Out here, not in the lambda below: the timers read them after it
+        // has returned (ASan: stack-use-after-return).
+        EventLoop::TimerId victim = 0;
+        EventLoop::TimerId self = 0;
         rig.call([&] {
             const int64_t now = rig.loop.now();
             auto cancelled = rig.loop.runAt(now + 10, [&] { fired.push_back("cancelled"); });
             rig.loop.cancel(cancelled);
             rig.loop.cancel(cancelled);  // twice: nothing
             // Due at the same time, armed after the canceller: cancelled from inside it.
-            EventLoop::TimerId victim = 0;
             rig.loop.runAt(now + 20, [&] {
                 fired.push_back("canceller");
                 rig.loop.cancel(victim);
@@ -106,7 +109,6 @@ public:
                 rig.loop.cancel(later);
             });
             // A timer that cancels itself after firing: nothing.
-            EventLoop::TimerId self = 0;
             self = rig.loop.runAt(now + 40, [&] {
                 fired.push_back("self");
                 rig.loop.cancel(self);
