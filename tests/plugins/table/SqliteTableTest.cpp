@@ -90,7 +90,9 @@ public:
         auto waited = std::chrono::steady_clock::now() - started;
         db->exec("COMMIT");
         CPPUNIT_ASSERT_EQUAL_MESSAGE(result.message, int32_t(RPORT_E_UNAVAILABLE), result.code);
-        CPPUNIT_ASSERT(waited < std::chrono::seconds(5));
+        // The busy timeout is 3 s; the bound only has to tell "gave up" from
+        // "hung", with room for a loaded machine or a sanitizer build.
+        CPPUNIT_ASSERT(waited < std::chrono::seconds(20));
         std::optional<sdk::AuthRecord> rec;
         CPPUNIT_ASSERT(store->get("before", rec).ok());
         CPPUNIT_ASSERT(store->add(r).ok());
