@@ -43,6 +43,11 @@ struct ProbeLimits {
 // the file's stem, at most 64 lines per file. Never throws for a bad plugin;
 // a child that dies or hangs costs only the file it was examining, and the
 // rest are examined in a fresh child.
+//
+// The child is forked without exec, so call this while no other thread can be
+// inside the dynamic loader (rportd does at start, before its listeners and
+// workers exist): a child forked at such a moment would wait for that lock
+// forever, and the file it was on would be refused as hung.
 std::vector<ProbeVerdict> probePlugins(const std::vector<std::string>& files,
                                        const rport_host_v1* host, ProbeLimits limits = {});
 
