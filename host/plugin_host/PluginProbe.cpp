@@ -161,6 +161,10 @@ void forwardLog(rport_host_ctx*, int32_t level, rport_str message) noexcept {
                                  const rport_host_v1* host, int out) {
     // Die with the parent rather than linger if it is killed meanwhile.
     ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+    // A plugin that crashes here should end the child by its signal, which
+    // the parent reports as a crash; handlers inherited from the parent (a
+    // sanitizer runtime's, say) would turn it into an ordinary exit.
+    for (int sig : {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT}) ::signal(sig, SIG_DFL);
     // A plugin that prints, or reads its stdin, touches nothing of ours.
     const int null = ::open("/dev/null", O_RDWR | O_CLOEXEC);
     if (null >= 0)
